@@ -1,0 +1,120 @@
+//! barometre: compiles the editions of a social-innovation barometer into a bilingual static
+//! site that browses offline.
+//!
+//! The data flows through one module per stage:
+//! [`load`] (read and parse files) → [`validate`] (whole-project checks) → [`model`] (the
+//! resolved site) → [`render`] (Markdown and templates, in parallel) → [`write`] (temporary
+//! folder, manifest, atomic swap). Every stage reports problems as located
+//! [`error::Diagnostic`]s and goes on collecting them, so one run shows every error.
+
+pub mod error;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod validate;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub use error::{Diagnostic, Diagnostics, Error};
+use model::Site;
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The project folder (holds `site.yaml`).
+    pub root: PathBuf,
+    /// Missing translations are errors.
+    pub strict: bool,
+    /// Minify HTML output.
+    pub minify: bool,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Options {
+            root: root.into(),
+            strict: false,
+            minify: true,
+        }
+    }
+}
+
+/// What a successful run did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub pages: usize,
+    pub files: usize,
+    /// Warnings (missing translations unless strict…).
+    pub warnings: Diagnostics,
+    /// The translation coverage table, ready to print.
+    pub coverage: String,
+    pub coverage_rows: Vec<model::CoverageRow>,
+    pub seconds: f64,
+}
+
+/// Load, validate and model the project: everything but rendering.
+pub fn load_site(opts: &Options) -> Result<(Site, Diagnostics), Error> {
+    let project = load::load_project(&opts.root)?;
+    let mut checks = validate::validate(&project);
+    checks.sort();
+    if checks.has_errors() {
+        return Err(Error::Input(checks));
+    }
+    let strict = opts.strict || project.site.value.translation.strict;
+    let (site, mut warnings) = model::build(project, strict)?;
+    warnings.extend(checks);
+    warnings.sort();
+    Ok((site, warnings))
+}
+
+/// Builds the site into `out`, atomically: on any error `out` is left as it was.
+pub fn build(opts: &Options, out: &Path) -> Result<Report, Error> {
+    let started = Instant::now();
+    write::check_output_dir(&opts.root, out)?;
+    let (site, warnings) = load_site(opts)?;
+    let (staging, sink) = write::Staging::new(out)?;
+    let rendered = render::render(
+        &site,
+        &sink,
+        &render::Options {
+            minify: opts.minify,
+        },
+    )?;
+    let assets = write::copy_static(&site, &sink)?;
+    let manifest = staging.commit(sink)?;
+    Ok(Report {
+        pages: rendered.pages,
+        files: manifest.files.len() + 1,
+        warnings,
+        coverage: render::coverage_table(&site),
+        coverage_rows: site.coverage.clone(),
+        seconds: started.elapsed().as_secs_f64(),
+    }
+    .with_assets(assets))
+}
+
+/// Runs every validation of `build`, rendering included, without writing anything.
+pub fn check(opts: &Options) -> Result<Report, Error> {
+    let started = Instant::now();
+    let (site, warnings) = load_site(opts)?;
+    let sink = write::NullSink::default();
+    let rendered = render::render(&site, &sink, &render::Options { minify: false })?;
+    write::copy_static(&site, &sink)?;
+    Ok(Report {
+        pages: rendered.pages,
+        files: sink.files.load(std::sync::atomic::Ordering::Relaxed),
+        warnings,
+        coverage: render::coverage_table(&site),
+        coverage_rows: site.coverage.clone(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+impl Report {
+    fn with_assets(self, _assets: usize) -> Self {
+        self
+    }
+}

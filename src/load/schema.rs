@@ -1,0 +1,280 @@
+//! The input formats, as serde types: `site.yaml`, `editions/<id>/edition.yaml`, page front
+//! matter. Field docs here are the reference for authors (see also `docs/FORMAT.md`).
+//!
+//! Every struct denies unknown fields, so a typo (`titel:`) is an error at its line instead of
+//! a silently missing value.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::error::Position;
+use crate::load::yaml::position;
+
+/// A text given per language: `{fr: "…", ar: "…"}`. Keys are language codes of `site.yaml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// Where the mapping starts in its file (for "missing translation" and "unknown language").
+    pub pos: Position,
+    pub values: BTreeMap<String, String>,
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<BTreeMap<String, String>>::deserialize(d)?;
+        Ok(Text {
+            pos: position(&spanned.referenced),
+            values: spanned.value,
+        })
+    }
+}
+
+/// A string with the position of its value, for located validation errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub pos: Position,
+    pub value: T,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<T>::deserialize(d)?;
+        Ok(Located {
+            pos: position(&spanned.referenced),
+            value: spanned.value,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+/// `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFile {
+    /// The site's title per language.
+    pub title: Text,
+    #[serde(default)]
+    pub description: Option<Text>,
+    /// Who publishes the site (shown in the footer).
+    #[serde(default)]
+    pub publisher: Option<Text>,
+    /// The language pages fall back to when a translation is missing.
+    pub default_language: Located<String>,
+    /// Languages, in the order the language switcher lists them.
+    pub languages: Vec<LanguageFile>,
+    /// Name of a folder under `themes/`.
+    pub theme: Located<String>,
+    /// The main site's address (`https://…/`). Optional: without it every link stays relative.
+    #[serde(default)]
+    pub base_url: Option<Located<String>>,
+    /// Output folder names of the sections, shared by all languages.
+    #[serde(default)]
+    pub paths: Paths,
+    /// Tolerances and options of validation.
+    #[serde(default)]
+    pub translation: TranslationOptions,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageFile {
+    /// Language code, used in paths (`fr/…`) and in `lang=""`.
+    pub code: Located<String>,
+    /// The language's own name ("Français", "العربية").
+    pub name: String,
+    /// CLDR locale for numbers and dates (e.g. `ar-MA`); defaults to the code.
+    #[serde(default)]
+    pub locale: Option<Located<String>>,
+    #[serde(default = "ltr")]
+    pub dir: Direction,
+}
+
+fn ltr() -> Direction {
+    Direction::Ltr
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paths {
+    #[serde(default = "default_editions_path")]
+    pub editions: Located<String>,
+    #[serde(default = "default_indicators_path")]
+    pub indicators: Located<String>,
+}
+
+// The section folder names of the output contract (DESIGN.md "Outputs"); `site.yaml` may
+// rename them. They are path segments, not labels: labels come from the theme's i18n files.
+fn default_editions_path() -> Located<String> {
+    Located {
+        pos: Position::default(),
+        value: "editions".into(),
+    }
+}
+
+fn default_indicators_path() -> Located<String> {
+    Located {
+        pos: Position::default(),
+        value: "indicateurs".into(),
+    }
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            editions: default_editions_path(),
+            indicators: default_indicators_path(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationOptions {
+    /// Make every missing translation an error (same as `--strict`).
+    #[serde(default)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EditionKind {
+    RegionalMeetings,
+    BarometerWave,
+}
+
+impl EditionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EditionKind::RegionalMeetings => "regional-meetings",
+            EditionKind::BarometerWave => "barometer-wave",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Published,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+        }
+    }
+}
+
+/// `editions/<id>/edition.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionFile {
+    /// Must equal the folder name.
+    pub id: Located<String>,
+    pub kind: EditionKind,
+    pub year: i32,
+    /// Semantic version of the edition's content (`1.0.0`).
+    pub version: Located<String>,
+    pub status: Status,
+    #[serde(default)]
+    pub dates: Dates,
+    pub title: Text,
+    pub summary: Text,
+    #[serde(default)]
+    pub partners: Vec<Partner>,
+    #[serde(default)]
+    pub sample: Option<Sample>,
+    /// Figures shown on the home page and the edition home.
+    #[serde(default)]
+    pub key_figures: Vec<KeyFigure>,
+    #[serde(default)]
+    pub changelog: Vec<ChangelogEntry>,
+    /// Set by `barometre publish`: hash of the edition folder when it was frozen.
+    #[serde(default)]
+    pub content_hash: Option<String>,
+}
+
+/// ISO dates (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dates {
+    #[serde(default)]
+    pub start: Option<Located<String>>,
+    #[serde(default)]
+    pub end: Option<Located<String>>,
+    /// Date of publication of the edition.
+    #[serde(default)]
+    pub published: Option<Located<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    pub name: Text,
+    #[serde(default)]
+    pub role: Option<Text>,
+    /// The partner's own site (an outgoing link, never fetched).
+    #[serde(default)]
+    pub url: Option<Located<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    #[serde(default)]
+    pub respondents: Option<u64>,
+    #[serde(default)]
+    pub description: Option<Text>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFigure {
+    /// A number, formatted per locale on the site.
+    pub value: f64,
+    pub label: Text,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangelogEntry {
+    pub version: Located<String>,
+    pub date: Located<String>,
+    pub changes: Text,
+}
+
+/// The YAML front matter of `pages/<slug>.<lang>.md` and `content/<slug>.<lang>.md`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Order in the table of contents (smaller first; then by slug).
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// A template of the theme to render this page with (default `page.html`).
+    #[serde(default)]
+    pub template: Option<Located<String>>,
+    /// Free data for the template (`page.extra`).
+    #[serde(default)]
+    pub extra: Option<serde_json::Value>,
+}

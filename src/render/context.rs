@@ -1,0 +1,379 @@
+//! What templates see. This file is the reference for theme authors (with `docs/THEMES.md`):
+//! every name a template can use is a field of a struct here.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value as Json;
+use tera::{Context, Value};
+
+use crate::markdown::TocEntry;
+use crate::model::{Date, Edition, Language, Site, localize_json, root_prefix};
+use crate::render::locale::Locale;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LangRef<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub dir: &'a str,
+}
+
+/// The same page in another language (`url` relative to the site root).
+#[derive(Debug, Clone, Serialize)]
+pub struct Translation<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub dir: &'a str,
+    pub url: String,
+}
+
+/// A link with a title: breadcrumbs, previous/next, navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    pub title: String,
+    pub url: String,
+}
+
+/// `page`: the page being rendered.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PageCtx<'a> {
+    /// `entry`, `home`, `edition`, `page` or `404`.
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    /// This page's path from the site root.
+    pub url: &'a str,
+    pub slug: Option<&'a str>,
+    /// The page's HTML (Markdown converted); print with `| safe`.
+    pub content: Option<&'a str>,
+    pub toc: &'a [TocEntry],
+    /// This page in every language, the current one included.
+    pub translations: Vec<Translation<'a>>,
+    pub breadcrumbs: Vec<Crumb>,
+    /// Id of the edition the page belongs to.
+    pub edition: Option<&'a str>,
+    /// When the text is another language's (missing translation): that language.
+    pub fallback: Option<LangRef<'a>>,
+    /// Language of the text shown (differs from `lang.code` on a fallback).
+    pub source_lang: &'a str,
+    /// Free data from the page's front matter.
+    pub extra: Option<&'a Json>,
+    pub prev: Option<Crumb>,
+    pub next: Option<Crumb>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateCtx {
+    pub iso: String,
+    /// Formatted per locale (`24 novembre 2020`).
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub url: String,
+    pub fallback: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnerCtx {
+    pub name: String,
+    pub role: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureCtx {
+    /// Formatted per locale.
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleCtx {
+    pub respondents: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeCtx {
+    pub version: String,
+    pub date: Option<DateCtx>,
+    pub changes: String,
+}
+
+/// `edition` (and each item of `editions`): an edition in the page's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionCtx {
+    pub id: String,
+    pub kind: &'static str,
+    pub year: i32,
+    pub version: String,
+    pub status: &'static str,
+    pub title: String,
+    pub summary: String,
+    pub url: String,
+    pub start: Option<DateCtx>,
+    pub end: Option<DateCtx>,
+    pub published: Option<DateCtx>,
+    pub partners: Vec<PartnerCtx>,
+    pub sample: Option<SampleCtx>,
+    pub key_figures: Vec<FigureCtx>,
+    pub changelog: Vec<ChangeCtx>,
+    /// Narrative pages in reading order.
+    pub pages: Vec<PageLink>,
+    /// Free-form data files by name, texts in this language.
+    pub data: BTreeMap<String, Json>,
+    /// True when one of the edition's own texts is shown in another language.
+    pub fallback: bool,
+}
+
+/// The global context of one language, shared by all its pages.
+pub struct LanguageGlobals {
+    pub globals: Vec<(&'static str, Value)>,
+    pub editions: Vec<EditionCtx>,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    publisher: Option<&'a str>,
+    base_url: Option<&'a str>,
+    default_language: &'a str,
+    generator: String,
+}
+
+#[derive(Serialize)]
+struct NavCtx {
+    pages: Vec<PageLink>,
+    editions: Vec<Crumb>,
+}
+
+fn date_ctx(locale: &Locale, d: Option<Date>) -> Option<DateCtx> {
+    d.map(|d| DateCtx {
+        iso: d.iso(),
+        text: locale.date(d),
+    })
+}
+
+fn site_ctx<'a>(site: &'a Site, lang: &'a str) -> SiteCtx<'a> {
+    SiteCtx {
+        title: site.localize(&site.title, lang).text,
+        description: site.description.as_ref().map(|t| site.localize(t, lang).text),
+        publisher: site.publisher.as_ref().map(|t| site.localize(t, lang).text),
+        base_url: site.base_url.as_deref(),
+        default_language: &site.default_language,
+        generator: format!("barometre {}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+fn lang_ref(l: &Language) -> LangRef<'_> {
+    LangRef {
+        code: &l.code,
+        name: &l.name,
+        dir: l.dir.as_str(),
+    }
+}
+
+/// Builds `site`, `lang`, `languages`, `t`, `nav` and `editions` for one language.
+pub fn language_globals(site: &Site, lang: &Language, locale: &Locale) -> LanguageGlobals {
+    let code = lang.code.as_str();
+    let editions: Vec<EditionCtx> = site
+        .editions
+        .iter()
+        .map(|e| edition_ctx(site, e, code, locale))
+        .collect();
+    let t = site
+        .theme
+        .i18n
+        .get(code)
+        .map(|s| s.value.clone())
+        .unwrap_or_default();
+    let nav = NavCtx {
+        pages: site.site_pages().map(|p| page_link(site, p, code)).collect(),
+        editions: editions
+            .iter()
+            .map(|e| Crumb {
+                title: e.title.clone(),
+                url: e.url.clone(),
+            })
+            .collect(),
+    };
+    let languages: Vec<LangRef<'_>> = site.languages.iter().map(lang_ref).collect();
+    let globals = vec![
+        ("site", Value::from_serializable(&site_ctx(site, code))),
+        ("lang", Value::from_serializable(&lang_ref(lang))),
+        ("languages", Value::from_serializable(&languages)),
+        ("t", Value::from_serializable(&t)),
+        ("nav", Value::from_serializable(&nav)),
+        ("editions", Value::from_serializable(&editions)),
+    ];
+    LanguageGlobals { globals, editions }
+}
+
+fn page_link(site: &Site, p: &crate::model::Page, lang: &str) -> PageLink {
+    let li = site
+        .languages
+        .iter()
+        .position(|l| l.code == lang)
+        .unwrap_or(0);
+    let v = &p.versions[li.min(p.versions.len().saturating_sub(1))];
+    PageLink {
+        slug: p.slug.clone(),
+        title: v.source.front.title.clone(),
+        description: v.source.front.description.clone(),
+        url: Site::url(lang, &p.path),
+        fallback: v.is_fallback(),
+    }
+}
+
+fn edition_ctx(site: &Site, e: &Edition, lang: &str, locale: &Locale) -> EditionCtx {
+    let m = &e.meta;
+    let mut fallback = false;
+    let mut text = |t: &crate::load::schema::Text| {
+        let l = site.localize(t, lang);
+        fallback |= l.fallback_from.is_some();
+        l.text.to_string()
+    };
+    let title = text(&m.title);
+    let summary = text(&m.summary);
+    let partners = m
+        .partners
+        .iter()
+        .map(|p| PartnerCtx {
+            name: text(&p.name),
+            role: p.role.as_ref().map(&mut text),
+            url: p.url.as_ref().map(|u| u.value.clone()),
+        })
+        .collect();
+    let sample = m.sample.as_ref().map(|s| SampleCtx {
+        respondents: s.respondents.map(|n| locale.integer(n as i64)),
+        description: s.description.as_ref().map(&mut text),
+    });
+    let key_figures = m
+        .key_figures
+        .iter()
+        .map(|k| FigureCtx {
+            value: locale.number(k.value, 1),
+            label: text(&k.label),
+        })
+        .collect();
+    let changelog = m
+        .changelog
+        .iter()
+        .map(|c| ChangeCtx {
+            version: c.version.value.clone(),
+            date: date_ctx(locale, Date::parse(&c.date.value)),
+            changes: text(&c.changes),
+        })
+        .collect();
+    EditionCtx {
+        id: e.id.clone(),
+        kind: m.kind.as_str(),
+        year: m.year,
+        version: m.version.value.clone(),
+        status: m.status.as_str(),
+        title,
+        summary,
+        url: Site::url(lang, &e.path),
+        start: date_ctx(locale, e.start),
+        end: date_ctx(locale, e.end),
+        published: date_ctx(locale, e.published),
+        partners,
+        sample,
+        key_figures,
+        changelog,
+        pages: e
+            .pages
+            .iter()
+            .map(|&i| page_link(site, &site.pages[i], lang))
+            .collect(),
+        data: e
+            .data
+            .iter()
+            .map(|d| (d.name.clone(), localize_json(site, &d.value, lang)))
+            .collect(),
+        fallback,
+    }
+}
+
+/// One language's entry on a page that speaks every language (the entry page, 404).
+#[derive(Serialize)]
+struct Greeting<'a> {
+    code: &'a str,
+    name: &'a str,
+    dir: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    url: String,
+    t: Option<&'a BTreeMap<String, String>>,
+}
+
+/// Context of the pages at the site root that address every language (`entry`, `404`).
+pub fn bilingual(site: &Site, path: &str, kind: &str) -> Context {
+    let greetings: Vec<Greeting<'_>> = site
+        .languages
+        .iter()
+        .map(|l| Greeting {
+            code: &l.code,
+            name: &l.name,
+            dir: l.dir.as_str(),
+            title: site.localize(&site.title, &l.code).text,
+            description: site
+                .description
+                .as_ref()
+                .map(|d| site.localize(d, &l.code).text),
+            url: Site::url(&l.code, ""),
+            t: site.theme.i18n.get(&l.code).map(|s| &s.value),
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("root", &root_prefix(path));
+    ctx.insert("greetings", &greetings);
+    ctx.insert(
+        "page",
+        &PageCtx {
+            kind,
+            title: site.localize(&site.title, &site.default_language).text,
+            url: path,
+            ..PageCtx::default()
+        },
+    );
+    ctx
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    loc: String,
+    alternates: Vec<(String, String)>,
+}
+
+/// Context of `sitemap.xml`: every page with its language alternates. Addresses are absolute
+/// when `base_url` is set, relative to the sitemap otherwise.
+pub fn sitemap(site: &Site) -> Context {
+    let base = site.base_url.clone().unwrap_or_default();
+    let mut folders: Vec<&str> = vec![""];
+    folders.extend(site.editions.iter().map(|e| e.path.as_str()));
+    folders.extend(site.pages.iter().map(|p| p.path.as_str()));
+    let mut entries = Vec::new();
+    for folder in folders {
+        for l in &site.languages {
+            entries.push(SitemapEntry {
+                loc: format!("{base}{}", Site::url(&l.code, folder)),
+                alternates: site
+                    .languages
+                    .iter()
+                    .map(|a| (a.code.clone(), format!("{base}{}", Site::url(&a.code, folder))))
+                    .collect(),
+            });
+        }
+    }
+    let mut ctx = Context::new();
+    ctx.insert("entries", &entries);
+    ctx.insert("base_url", &site.base_url);
+    ctx
+}

@@ -1,0 +1,395 @@
+//! Stage 4 — render: every (language, page) through the theme's templates, in parallel.
+//!
+//! Markdown is converted here, page by page, and each finished page goes straight to a
+//! [`Sink`] (the output folder, or nothing for `check`), so memory does not grow with the
+//! number of pages. All addresses in templates are relative: a page gets `root` (`../../`)
+//! and every `url` is relative to the site root, so templates write `{{ root }}{{ x.url }}`.
+
+pub mod context;
+pub mod locale;
+pub mod templates;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use tera::{Context, Tera, Value};
+
+use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::markdown::{self, EmbedError, Hooks};
+use crate::model::{Page, Site, root_prefix};
+use context::{Crumb, PageCtx, Translation};
+use locale::Locale;
+
+/// Where rendered files go. Paths are relative to the site root, with `/` separators.
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error>;
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Minify HTML pages with minify-html (on for `build`, off for `check`).
+    pub minify: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// HTML pages written.
+    pub pages: usize,
+    /// Every file written by render (pages, sitemap…).
+    pub files: usize,
+}
+
+/// Everything a page of one language shares.
+struct LangRender<'a> {
+    code: &'a str,
+    tera: Tera,
+    /// Each edition's template data in this language, in `site.editions` order.
+    editions: Vec<Value>,
+}
+
+enum Job {
+    Entry,
+    NotFound,
+    Sitemap,
+    Home(usize),
+    Edition(usize, usize),
+    Page(usize, usize),
+}
+
+/// Renders the whole site into `sink`. Errors of all pages are collected and reported together.
+pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Error> {
+    let base = templates::compile(&site.theme)?;
+    let mut langs = Vec::new();
+    let mut diags = Diagnostics::new();
+    for lang in &site.languages {
+        let locale = match Locale::new(&lang.locale) {
+            Ok(l) => Arc::new(l),
+            Err(e) => {
+                diags.push(Diagnostic::file("site.yaml", e));
+                continue;
+            }
+        };
+        let mut tera = base.clone();
+        templates::register_locale_filters(&mut tera, Arc::clone(&locale));
+        let shared = context::language_globals(site, lang, &locale);
+        let editions = shared.editions.iter().map(Value::from_serializable).collect();
+        let global = tera.global_context();
+        for (k, v) in shared.globals {
+            global.insert_value(k, v);
+        }
+        langs.push(LangRender {
+            code: &lang.code,
+            tera,
+            editions,
+        });
+    }
+    if diags.has_errors() {
+        return Err(diags.into());
+    }
+
+    let mut jobs = vec![Job::Entry, Job::NotFound, Job::Sitemap];
+    for (li, _) in langs.iter().enumerate() {
+        jobs.push(Job::Home(li));
+        for ei in 0..site.editions.len() {
+            jobs.push(Job::Edition(li, ei));
+        }
+        for pi in 0..site.pages.len() {
+            jobs.push(Job::Page(li, pi));
+        }
+    }
+
+    let errors = Mutex::new(Diagnostics::new());
+    let report = Mutex::new(Report::default());
+    jobs.par_iter().for_each(|job| {
+        match render_job(site, &langs, job, opts) {
+            Ok((path, bytes, is_page)) => match sink.put(&path, &bytes) {
+                Ok(()) => {
+                    let mut r = report.lock().unwrap_or_else(|e| e.into_inner());
+                    r.files += 1;
+                    r.pages += usize::from(is_page);
+                }
+                Err(Error::Input(d)) => errors.lock().unwrap_or_else(|e| e.into_inner()).extend(d),
+                Err(Error::Io { path, source }) => errors
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(Diagnostic::file(path, format!("cannot write: {source}"))),
+            },
+            Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).extend(d),
+        }
+    });
+    let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    errors.into_result().map_err(Error::Input)?;
+    Ok(report.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+fn render_job(
+    site: &Site,
+    langs: &[LangRender<'_>],
+    job: &Job,
+    opts: &Options,
+) -> Result<(String, Vec<u8>, bool), Vec<Diagnostic>> {
+    let default = langs
+        .iter()
+        .find(|l| l.code == site.default_language)
+        .or(langs.first())
+        .ok_or_else(Vec::new)?;
+    let (path, template, lr, ctx) = match job {
+        Job::Entry => {
+            let path = "index.html".to_string();
+            let ctx = context::bilingual(site, &path, "entry");
+            (path, "entry.html", default, ctx)
+        }
+        Job::NotFound => {
+            let path = "404.html".to_string();
+            let ctx = context::bilingual(site, &path, "404");
+            (path, "404.html", default, ctx)
+        }
+        Job::Sitemap => {
+            let path = "sitemap.xml".to_string();
+            let ctx = context::sitemap(site);
+            let html = render_template(site, &default.tera, "sitemap.xml", &ctx)?;
+            return Ok((path, html.into_bytes(), false));
+        }
+        Job::Home(li) => {
+            let lr = &langs[*li];
+            let path = Site::url(lr.code, "");
+            let mut ctx = Context::new();
+            let page = PageCtx {
+                kind: "home",
+                title: site.localize(&site.title, lr.code).text,
+                description: site.description.as_ref().map(|d| site.localize(d, lr.code).text),
+                url: &path,
+                translations: translations(site, ""),
+                breadcrumbs: vec![],
+                ..PageCtx::default()
+            };
+            ctx.insert("page", &page);
+            ctx.insert("root", &root_prefix(&path));
+            (path, "home.html", lr, ctx)
+        }
+        Job::Edition(li, ei) => {
+            let lr = &langs[*li];
+            let ed = &site.editions[*ei];
+            let path = Site::url(lr.code, &ed.path);
+            let title = site.localize(&ed.meta.title, lr.code);
+            let mut ctx = Context::new();
+            let page = PageCtx {
+                kind: "edition",
+                title: title.text,
+                description: Some(site.localize(&ed.meta.summary, lr.code).text),
+                url: &path,
+                translations: translations(site, &ed.path),
+                breadcrumbs: vec![home_crumb(site, lr.code)],
+                edition: Some(&ed.id),
+                ..PageCtx::default()
+            };
+            ctx.insert("page", &page);
+            ctx.insert("root", &root_prefix(&path));
+            ctx.insert_value("edition", lr.editions[*ei].clone());
+            (path, "edition.html", lr, ctx)
+        }
+        Job::Page(li, pi) => {
+            let lr = &langs[*li];
+            let page = &site.pages[*pi];
+            let path = Site::url(lr.code, &page.path);
+            let ctx = page_context(site, lr, page, *li, &path)?;
+            let html = render_template(site, &lr.tera, &page.template, &ctx)?;
+            return Ok((path, finish(html, opts), true));
+        }
+    };
+    let html = render_template(site, &lr.tera, template, &ctx)?;
+    Ok((path, finish(html, opts), true))
+}
+
+fn page_context(
+    site: &Site,
+    lr: &LangRender<'_>,
+    page: &Page,
+    li: usize,
+    path: &str,
+) -> Result<Context, Vec<Diagnostic>> {
+    let version = &page.versions[li];
+    let src = &version.source;
+    let root = root_prefix(path);
+    let hooks = LinkHooks {
+        site,
+        lang: lr.code,
+    };
+    let md = markdown::to_html(
+        &markdown::Input {
+            file: &src.file,
+            whole: &src.text,
+            body: src.body(),
+            first_line: src.body_line,
+            root: &root,
+            id_prefix: "",
+        },
+        &hooks,
+    );
+    if md.diagnostics.iter().any(Diagnostic::is_error) && !version.is_fallback() {
+        return Err(md.diagnostics);
+    }
+    if md.diagnostics.iter().any(Diagnostic::is_error) {
+        // The same source is rendered for several languages: report it once, from its own.
+        return Err(Vec::new());
+    }
+    let mut crumbs = vec![home_crumb(site, lr.code)];
+    if let Some(ei) = page.edition {
+        let ed = &site.editions[ei];
+        crumbs.push(Crumb {
+            title: site.localize(&ed.meta.title, lr.code).text.to_string(),
+            url: Site::url(lr.code, &ed.path),
+        });
+    }
+    let fallback = version
+        .is_fallback()
+        .then(|| site.language(&src.lang))
+        .flatten();
+    let (prev, next) = neighbours(site, page, lr.code);
+    let ctx_page = PageCtx {
+        kind: "page",
+        title: &src.front.title,
+        description: src.front.description.as_deref(),
+        url: path,
+        slug: Some(&page.slug),
+        content: Some(&md.html),
+        toc: &md.toc,
+        translations: translations(site, &page.path),
+        breadcrumbs: crumbs,
+        edition: page.edition.map(|ei| site.editions[ei].id.as_str()),
+        fallback: fallback.map(|l| context::LangRef {
+            code: &l.code,
+            name: &l.name,
+            dir: l.dir.as_str(),
+        }),
+        source_lang: &src.lang,
+        extra: Some(&page.extra),
+        prev,
+        next,
+    };
+    let mut ctx = Context::new();
+    ctx.insert("page", &ctx_page);
+    ctx.insert("root", &root);
+    if let Some(ei) = page.edition {
+        ctx.insert_value("edition", lr.editions[ei].clone());
+    }
+    Ok(ctx)
+}
+
+/// Previous and next page in the reading order of the page's edition (or of the site pages).
+fn neighbours(site: &Site, page: &Page, lang: &str) -> (Option<Crumb>, Option<Crumb>) {
+    let order: Vec<&Page> = match page.edition {
+        Some(ei) => site.editions[ei]
+            .pages
+            .iter()
+            .map(|&i| &site.pages[i])
+            .collect(),
+        None => site.site_pages().collect(),
+    };
+    let Some(pos) = order.iter().position(|p| std::ptr::eq(*p, page)) else {
+        return (None, None);
+    };
+    let crumb = |p: &Page| {
+        let li = site.languages.iter().position(|l| l.code == lang)?;
+        Some(Crumb {
+            title: p.versions.get(li)?.source.front.title.clone(),
+            url: Site::url(lang, &p.path),
+        })
+    };
+    let prev = pos.checked_sub(1).and_then(|i| crumb(order[i]));
+    let next = order.get(pos + 1).and_then(|p| crumb(p));
+    (prev, next)
+}
+
+fn home_crumb(site: &Site, lang: &str) -> Crumb {
+    Crumb {
+        title: site.localize(&site.title, lang).text.to_string(),
+        url: Site::url(lang, ""),
+    }
+}
+
+/// The same folder in every language.
+fn translations<'a>(site: &'a Site, folder: &str) -> Vec<Translation<'a>> {
+    site.languages
+        .iter()
+        .map(|l| Translation {
+            code: &l.code,
+            name: &l.name,
+            dir: l.dir.as_str(),
+            url: Site::url(&l.code, folder),
+        })
+        .collect()
+}
+
+fn render_template(
+    site: &Site,
+    tera: &Tera,
+    name: &str,
+    ctx: &Context,
+) -> Result<String, Vec<Diagnostic>> {
+    tera.render(name, ctx)
+        .map_err(|e| vec![templates::to_diagnostic(&e, &site.theme, Some(name))])
+}
+
+fn finish(html: String, opts: &Options) -> Vec<u8> {
+    if !opts.minify {
+        return html.into_bytes();
+    }
+    let cfg = minify_html::Cfg {
+        minify_css: true,
+        // minify_js has open bugs (Zola turned it off too); our scripts are small.
+        minify_js: false,
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        keep_comments: false,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+/// Resolves `@/…` links for pages of one language.
+struct LinkHooks<'a> {
+    site: &'a Site,
+    lang: &'a str,
+}
+
+impl Hooks for LinkHooks<'_> {
+    fn resolve_link(&self, target: &str) -> Option<String> {
+        self.site
+            .link_targets
+            .get(target)
+            .map(|folder| Site::url(self.lang, folder))
+    }
+
+    fn embed(&self, _info: &str, _body: &str, _line: usize) -> Option<Result<String, EmbedError>> {
+        None
+    }
+}
+
+/// Translation coverage as a table for the terminal.
+pub fn coverage_table(site: &Site) -> String {
+    let mut by_scope: BTreeMap<&str, Vec<&crate::model::CoverageRow>> = BTreeMap::new();
+    for row in &site.coverage {
+        by_scope.entry(&row.scope).or_default().push(row);
+    }
+    let width = by_scope.keys().map(|s| s.len()).max().unwrap_or(5).max(5);
+    let mut out = format!("{:width$}", "translation coverage");
+    for l in &site.languages {
+        out.push_str(&format!("  {:>16}", l.code));
+    }
+    out.push('\n');
+    // Editions in site order (newest first), then the site pages.
+    let mut scopes: Vec<&str> = site.editions.iter().map(|e| e.id.as_str()).collect();
+    scopes.push("site");
+    for scope in scopes {
+        let Some(rows) = by_scope.get(scope) else { continue };
+        out.push_str(&format!("{scope:width$}"));
+        for row in rows {
+            let cell = format!("{:.0} % ({}/{})", row.percent().floor(), row.present, row.total);
+            out.push_str(&format!("  {cell:>16}"));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,113 @@
+//! The theme's Tera templates: compiled once, then one instance per language carrying that
+//! language's shared data (site, navigation, UI strings) as its global context, so each page's
+//! own context holds only the page.
+
+use std::sync::Arc;
+
+use tera::{Kwargs, State, Tera, Value};
+
+use crate::error::{Diagnostic, Diagnostics, Position};
+use crate::load::ThemeSource;
+use crate::render::locale::Locale;
+
+/// Compiles every template of the theme. All syntax errors are reported, with their location.
+pub fn compile(theme: &ThemeSource) -> Result<Tera, Diagnostics> {
+    let mut tera = Tera::new();
+    // Compile one by one first, so each syntax error is reported (a batch stops at the first).
+    let mut diags = Diagnostics::new();
+    for t in &theme.templates {
+        let mut single = Tera::new();
+        if let Err(e) = single.add_raw_template(&t.name, &t.text)
+            && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
+        {
+            diags.push(to_diagnostic(&e, theme, Some(&t.name)));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
+        .map_err(|e| Diagnostics::from(to_diagnostic(&e, theme, None)))?;
+    Ok(tera)
+}
+
+/// Adds the filters that depend on the language: numbers and dates per locale.
+pub fn register_locale_filters(tera: &mut Tera, locale: Arc<Locale>) {
+    let l = Arc::clone(&locale);
+    tera.register_filter(
+        "format_number",
+        move |v: Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let digits: i64 = kwargs.get("digits")?.unwrap_or(1);
+            let n = v
+                .as_f64()
+                .ok_or_else(|| tera::Error::message(format!("format_number: `{v}` is not a number")))?;
+            Ok(l.number(n, digits.clamp(0, 6) as usize))
+        },
+    );
+    let l = Arc::clone(&locale);
+    tera.register_filter(
+        "format_date",
+        move |v: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let d = crate::model::Date::parse(v).ok_or_else(|| {
+                tera::Error::message(format!("format_date: `{v}` is not a YYYY-MM-DD date"))
+            })?;
+            let month_only: bool = kwargs.get("month")?.unwrap_or(false);
+            Ok(if month_only { l.month(d) } else { l.date(d) })
+        },
+    );
+    tera.register_filter("markdown", |v: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&crate::markdown::inline_html(v))
+    });
+}
+
+/// Converts a Tera error into a located diagnostic in the theme's files.
+pub fn to_diagnostic(e: &tera::Error, theme: &ThemeSource, template: Option<&str>) -> Diagnostic {
+    let file_of = |name: &str| {
+        theme
+            .templates
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| (t.file.clone(), t.text.as_str()))
+    };
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let name = if report.filename().is_empty() {
+                template.unwrap_or("")
+            } else {
+                report.filename()
+            };
+            let span = report.span();
+            let message = with_sources(report.message(), e);
+            match file_of(name) {
+                Some((file, text)) => Diagnostic::at(
+                    file,
+                    text,
+                    Position::new(span.start_line, span.start_col + 1),
+                    message,
+                ),
+                None => Diagnostic::file(
+                    theme.dir.join("templates").join(name),
+                    message,
+                ),
+            }
+        }
+        _ => {
+            let file = template.and_then(file_of).map_or_else(
+                || theme.dir.join("templates"),
+                |(f, _)| f,
+            );
+            Diagnostic::file(file, with_sources(&e.kind().to_string(), e))
+        }
+    }
+}
+
+fn with_sources(message: &str, e: &tera::Error) -> String {
+    let mut out = message.replace('\n', " ");
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string().replace('\n', " "));
+        source = s.source();
+    }
+    out
+}

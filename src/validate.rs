@@ -1,0 +1,412 @@
+//! Stage 2 — validate: checks that need the whole project, each reported with its location.
+//!
+//! Languages, ids and slugs, versions and dates, theme completeness. Reference checks that
+//! need rendered content (internal links in Markdown) are made while building the model.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::error::{Diagnostic, Diagnostics, Position, did_you_mean};
+use crate::load::schema::{EditionFile, Status, Text};
+use crate::load::{PageSource, Project};
+
+/// Templates every theme must provide (the theme contract, see `docs/THEMES.md`).
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "entry.html",
+    "home.html",
+    "edition.html",
+    "page.html",
+    "404.html",
+    "sitemap.xml",
+];
+
+/// Ids, slugs and theme names: `[a-z0-9-]`, starting with a letter or digit, at most 100
+/// characters. This also guarantees they are safe as path segments (no `.`, `/`, `\`).
+pub fn is_valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Parses `YYYY-MM-DD` into a valid calendar date.
+pub fn parse_iso_date(s: &str) -> Option<(i32, u8, u8)> {
+    let mut it = s.split('-');
+    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+    if it.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    icu_datetime::input::Date::try_new_iso(y, m, d).ok()?;
+    Some((y, m, d))
+}
+
+struct Checker<'a> {
+    langs: BTreeSet<&'a str>,
+    diags: Diagnostics,
+}
+
+impl<'a> Checker<'a> {
+    fn err(&mut self, file: &Path, text: &str, pos: Position, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::at(file, text, pos, msg));
+    }
+
+    fn text(&mut self, t: &Text, file: &Path, src: &str, field: &str) {
+        for (lang, value) in &t.values {
+            if !self.langs.contains(lang.as_str()) {
+                let mut d = Diagnostic::at(
+                    file,
+                    src,
+                    t.pos,
+                    format!("unknown language `{lang}` in `{field}`"),
+                );
+                let hint = did_you_mean(lang, self.langs.iter().copied()).unwrap_or_else(|| {
+                    format!(
+                        "the languages of site.yaml are: {}",
+                        self.langs.iter().copied().collect::<Vec<_>>().join(", ")
+                    )
+                });
+                d = d.with_hint(hint);
+                self.diags.push(d);
+            } else if value.trim().is_empty() {
+                self.err(
+                    file,
+                    src,
+                    t.pos,
+                    format!("`{field}` is empty for `{lang}`: remove the key to mark the translation as missing"),
+                );
+            }
+        }
+        if t.values.is_empty() {
+            self.err(file, src, t.pos, format!("`{field}` has no text in any language"));
+        }
+    }
+
+    fn id(&mut self, id: &str, file: &Path, src: &str, pos: Position, what: &str) -> bool {
+        if is_valid_id(id) {
+            return true;
+        }
+        let mut d = Diagnostic::at(
+            file,
+            src,
+            pos,
+            format!("{what} `{id}` must use only a-z, 0-9 and `-` (not at the ends)"),
+        );
+        d = d.with_hint("ids become folder names of the site: no dots, slashes, spaces or capitals");
+        self.diags.push(d);
+        false
+    }
+
+    fn date(&mut self, value: &str, file: &Path, src: &str, pos: Position, field: &str) {
+        if parse_iso_date(value).is_none() {
+            self.diags.push(
+                Diagnostic::at(
+                    file,
+                    src,
+                    pos,
+                    format!("`{field}` is not a valid date: `{value}`"),
+                )
+                .with_hint("write dates as YYYY-MM-DD, e.g. 2020-11-24"),
+            );
+        }
+    }
+}
+
+/// Runs every whole-project check. Returns errors and warnings.
+pub fn validate(p: &Project) -> Diagnostics {
+    let site = &p.site.value;
+    let (sf, st) = (p.site.file.as_path(), p.site.text.as_str());
+    let mut c = Checker {
+        langs: BTreeSet::new(),
+        diags: Diagnostics::new(),
+    };
+
+    // Languages.
+    if site.languages.is_empty() {
+        c.diags
+            .push(Diagnostic::file(sf, "`languages` is empty: declare at least one language"));
+    }
+    for l in &site.languages {
+        let code = l.code.value.as_str();
+        if !c.id(code, sf, st, l.code.pos, "language code") {
+            continue;
+        }
+        if !c.langs.insert(code) {
+            c.err(sf, st, l.code.pos, format!("language `{code}` is declared twice"));
+        }
+        let locale = l.locale.as_ref().map_or(code, |x| x.value.as_str());
+        if icu_locale_core::Locale::try_from_str(locale).is_err() {
+            let pos = l.locale.as_ref().map_or(l.code.pos, |x| x.pos);
+            c.err(sf, st, pos, format!("`{locale}` is not a valid locale (BCP 47, e.g. `ar-MA`)"));
+        }
+    }
+    let default = &site.default_language;
+    if !c.langs.contains(default.value.as_str()) {
+        let mut d = Diagnostic::at(
+            sf,
+            st,
+            default.pos,
+            format!("default language `{}` is not among `languages`", default.value),
+        );
+        if let Some(h) = did_you_mean(&default.value, c.langs.iter().copied()) {
+            d = d.with_hint(h);
+        }
+        c.diags.push(d);
+    }
+    if let Some(b) = &site.base_url
+        && !(b.value.starts_with("https://") || b.value.starts_with("http://"))
+    {
+        c.err(sf, st, b.pos, format!("`base_url` must start with https:// or http://, got `{}`", b.value));
+    }
+    let paths = [&site.paths.editions, &site.paths.indicators];
+    for path in paths {
+        c.id(&path.value, sf, st, path.pos, "section path");
+    }
+    if site.paths.editions.value == site.paths.indicators.value {
+        c.err(sf, st, site.paths.indicators.pos, "`paths.editions` and `paths.indicators` must differ");
+    }
+    c.text(&site.title, sf, st, "title");
+    if let Some(t) = &site.description {
+        c.text(t, sf, st, "description");
+    }
+    if let Some(t) = &site.publisher {
+        c.text(t, sf, st, "publisher");
+    }
+
+    check_theme(p, &mut c);
+
+    // Site-wide pages: their slug becomes `<lang>/<slug>/`, so it must not shadow a section.
+    let reserved: BTreeSet<&str> = [
+        site.paths.editions.value.as_str(),
+        site.paths.indicators.value.as_str(),
+    ]
+    .into_iter()
+    .collect();
+    for page in &p.content {
+        check_page(page, &mut c, p);
+        if reserved.contains(page.slug.as_str()) {
+            c.diags.push(
+                Diagnostic::file(
+                    &page.file,
+                    format!("page slug `{}` is the name of a section of the site", page.slug),
+                )
+                .with_hint("rename the file: its slug would replace the section's folder"),
+            );
+        }
+    }
+
+    for ed in &p.editions {
+        let (ef, et) = (ed.meta.file.as_path(), ed.meta.text.as_str());
+        let m: &EditionFile = &ed.meta.value;
+        if !is_valid_id(&ed.dir_name) {
+            c.diags.push(
+                Diagnostic::file(
+                    &ed.dir,
+                    format!("edition folder `{}` must use only a-z, 0-9 and `-`", ed.dir_name),
+                )
+                .with_hint("the folder name is the edition id and becomes part of its address"),
+            );
+        } else if m.id.value != ed.dir_name {
+            c.err(
+                ef,
+                et,
+                m.id.pos,
+                format!("edition id `{}` differs from its folder name `{}`", m.id.value, ed.dir_name),
+            );
+        }
+        let version = semver::Version::parse(&m.version.value);
+        if version.is_err() {
+            c.diags.push(
+                Diagnostic::at(ef, et, m.version.pos, format!("version `{}` is not a semantic version", m.version.value))
+                    .with_hint("write it as MAJOR.MINOR.PATCH, e.g. 1.0.0"),
+            );
+        }
+        for entry in &m.changelog {
+            if semver::Version::parse(&entry.version.value).is_err() {
+                c.err(ef, et, entry.version.pos, format!("changelog version `{}` is not a semantic version", entry.version.value));
+            }
+            c.date(&entry.date.value, ef, et, entry.date.pos, "changelog date");
+            c.text(&entry.changes, ef, et, "changelog changes");
+        }
+        if m.status == Status::Published
+            && !m.changelog.iter().any(|e| e.version.value == m.version.value)
+        {
+            c.diags.push(
+                Diagnostic::at(
+                    ef,
+                    et,
+                    m.version.pos,
+                    format!("published edition has no changelog entry for its version {}", m.version.value),
+                )
+                .with_hint("add `changelog: - version: …, date: …, changes: {…}` for this version"),
+            );
+        }
+        for (field, date) in [("dates.start", &m.dates.start), ("dates.end", &m.dates.end), ("dates.published", &m.dates.published)] {
+            if let Some(d) = date {
+                c.date(&d.value, ef, et, d.pos, field);
+            }
+        }
+        if let (Some(s), Some(e)) = (&m.dates.start, &m.dates.end)
+            && let (Some(a), Some(b)) = (parse_iso_date(&s.value), parse_iso_date(&e.value))
+            && b < a
+        {
+            c.err(ef, et, e.pos, "`dates.end` is before `dates.start`");
+        }
+        c.text(&m.title, ef, et, "title");
+        c.text(&m.summary, ef, et, "summary");
+        for partner in &m.partners {
+            c.text(&partner.name, ef, et, "partners.name");
+            if let Some(r) = &partner.role {
+                c.text(r, ef, et, "partners.role");
+            }
+            if let Some(u) = &partner.url
+                && !(u.value.starts_with("https://") || u.value.starts_with("http://"))
+            {
+                c.err(ef, et, u.pos, format!("partner url must start with https:// or http://, got `{}`", u.value));
+            }
+        }
+        if let Some(s) = &m.sample
+            && let Some(t) = &s.description
+        {
+            c.text(t, ef, et, "sample.description");
+        }
+        for k in &m.key_figures {
+            c.text(&k.label, ef, et, "key_figures.label");
+            if !k.value.is_finite() {
+                c.err(ef, et, k.label.pos, "key figure value is not a finite number");
+            }
+        }
+        for page in &ed.pages {
+            check_page(page, &mut c, p);
+        }
+        for data in &ed.data {
+            if !is_valid_id(&data.name) {
+                c.diags.push(Diagnostic::file(
+                    &data.file,
+                    format!("data file name `{}` must use only a-z, 0-9 and `-`", data.name),
+                ));
+            }
+        }
+    }
+
+    let mut d = c.diags;
+    d.sort();
+    d
+}
+
+fn check_page(page: &PageSource, c: &mut Checker<'_>, p: &Project) {
+    if !is_valid_id(&page.slug) {
+        c.diags.push(
+            Diagnostic::file(
+                &page.file,
+                format!("page slug `{}` must use only a-z, 0-9 and `-`", page.slug),
+            )
+            .with_hint("the slug (file name before `.<lang>.md`) becomes a folder of the site"),
+        );
+    }
+    if !c.langs.contains(page.lang.as_str()) {
+        let mut d = Diagnostic::file(
+            &page.file,
+            format!("unknown language `{}` in the file name", page.lang),
+        );
+        if let Some(h) = did_you_mean(&page.lang, c.langs.iter().copied()) {
+            d = d.with_hint(h);
+        }
+        c.diags.push(d);
+    }
+    if page.front.title.trim().is_empty() {
+        c.diags.push(Diagnostic::file(&page.file, "page `title` is empty"));
+    }
+    if let Some(t) = &page.front.template
+        && !p.theme.templates.iter().any(|x| x.name == t.value)
+    {
+        let names = p.theme.templates.iter().map(|x| x.name.as_str());
+        let mut d = Diagnostic::at(
+            &page.file,
+            &page.text,
+            t.pos,
+            format!("template `{}` is not in theme `{}`", t.value, p.theme.name),
+        );
+        if let Some(h) = did_you_mean(&t.value, names) {
+            d = d.with_hint(h);
+        }
+        c.diags.push(d);
+    }
+}
+
+fn check_theme(p: &Project, c: &mut Checker<'_>) {
+    let theme = &p.theme;
+    for name in REQUIRED_TEMPLATES {
+        if !theme.templates.iter().any(|t| t.name == *name) {
+            c.diags.push(Diagnostic::file(
+                theme.dir.join("templates").join(name),
+                format!("theme `{}` has no `{name}` template", theme.name),
+            ));
+        }
+    }
+    // UI strings: one file per language, all with the keys of the default language.
+    let default = p.site.value.default_language.value.as_str();
+    let reference: BTreeMap<&str, ()> = theme
+        .i18n
+        .get(default)
+        .map(|s| s.value.keys().map(|k| (k.as_str(), ())).collect())
+        .unwrap_or_default();
+    let langs: Vec<&str> = c.langs.iter().copied().collect();
+    for lang in langs {
+        let Some(src) = theme.i18n.get(lang) else {
+            c.diags.push(
+                Diagnostic::file(
+                    theme.dir.join("i18n").join(format!("{lang}.yaml")),
+                    format!("theme `{}` has no UI strings for language `{lang}`", theme.name),
+                )
+                .with_hint(format!("copy i18n/{default}.yaml to i18n/{lang}.yaml and translate its values")),
+            );
+            continue;
+        };
+        let missing: Vec<&str> = reference
+            .keys()
+            .copied()
+            .filter(|k| !src.value.contains_key(*k))
+            .collect();
+        if !missing.is_empty() {
+            c.diags.push(Diagnostic::file(
+                &src.file,
+                format!(
+                    "missing UI string(s) present in {default}.yaml: {}",
+                    missing.join(", ")
+                ),
+            ));
+        }
+    }
+    for (lang, src) in &theme.i18n {
+        if !c.langs.contains(lang.as_str()) {
+            c.diags.push(
+                Diagnostic::file(&src.file, format!("UI strings for `{lang}`, which site.yaml does not declare"))
+                    .warning(),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_path_safe() {
+        assert!(is_valid_id("2020-rencontres-regionales"));
+        for bad in ["", "..", "a/b", "A", "a.b", "-a", "a-", "é", "a b", "..%2f"] {
+            assert!(!is_valid_id(bad), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn dates_are_checked_against_the_calendar() {
+        assert_eq!(parse_iso_date("2020-11-24"), Some((2020, 11, 24)));
+        assert_eq!(parse_iso_date("2020-02-30"), None);
+        assert_eq!(parse_iso_date("24/11/2020"), None);
+        assert_eq!(parse_iso_date("2020-1-4"), None);
+    }
+}
