@@ -195,7 +195,11 @@ impl Diagnostics {
     /// `Ok(())` when there is no error (warnings are kept in `self`).
     pub fn into_result(mut self) -> Result<Diagnostics, Diagnostics> {
         self.sort();
-        if self.has_errors() { Err(self) } else { Ok(self) }
+        if self.has_errors() {
+            Err(self)
+        } else {
+            Ok(self)
+        }
     }
 }
 
@@ -297,7 +301,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The closest candidate to `wrong`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let limit = (wrong.chars().count() / 3).max(2);
     candidates
         .into_iter()
@@ -314,10 +321,18 @@ mod tests {
     #[test]
     fn renders_header_snippet_and_caret() {
         let src = "a: 1\nyear: deux\n";
-        let d = Diagnostic::at("editions/x/edition.yaml", src, Position::new(2, 7), "not a number")
-            .with_hint("write the year as digits");
+        let d = Diagnostic::at(
+            "editions/x/edition.yaml",
+            src,
+            Position::new(2, 7),
+            "not a number",
+        )
+        .with_hint("write the year as digits");
         let text = d.to_string();
-        assert!(text.starts_with("error: editions/x/edition.yaml:2:7: not a number\n"), "{text}");
+        assert!(
+            text.starts_with("error: editions/x/edition.yaml:2:7: not a number\n"),
+            "{text}"
+        );
         assert!(text.contains("2 | year: deux\n"), "{text}");
         assert!(text.contains("  |       ^"), "{text}");
         assert!(text.ends_with("= hint: write the year as digits"), "{text}");

@@ -55,7 +55,11 @@ fn main() -> ExitCode {
             let mut opts = barometre::Options::new(&cli.root);
             opts.strict = *strict;
             opts.minify = !no_minify;
-            let out = if out.is_relative() { cli.root.join(out) } else { out.clone() };
+            let out = if out.is_relative() {
+                cli.root.join(out)
+            } else {
+                out.clone()
+            };
             barometre::build(&opts, &out).map(|r| (r, Some(out)))
         }
         Command::Check { strict } => {

@@ -264,7 +264,11 @@ pub fn inline_html(text: &str) -> String {
 /// (message, hint) of a link that cannot be written.
 struct LinkProblem(String, String);
 
-fn rewrite_link(dest: &CowStr<'_>, input: &Input<'_>, hooks: &dyn Hooks) -> Result<String, LinkProblem> {
+fn rewrite_link(
+    dest: &CowStr<'_>,
+    input: &Input<'_>,
+    hooks: &dyn Hooks,
+) -> Result<String, LinkProblem> {
     if let Some(target) = dest.strip_prefix("@/") {
         let (path, fragment) = match target.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -452,7 +456,11 @@ mod tests {
     #[test]
     fn internal_links_are_relative_and_checked() {
         let out = convert("See [about](@/about#team).\n\nAnd [nowhere](@/nowhere).\n\n[abs](/x)\n");
-        assert!(out.html.contains("href=\"../../fr/about/index.html#team\""), "{}", out.html);
+        assert!(
+            out.html.contains("href=\"../../fr/about/index.html#team\""),
+            "{}",
+            out.html
+        );
         assert_eq!(out.diagnostics.len(), 2, "{:?}", out.diagnostics);
         assert_eq!(out.diagnostics[0].pos.line, 6);
         assert!(out.diagnostics[0].message.contains("@/nowhere"));
@@ -478,11 +486,19 @@ mod tests {
     #[test]
     fn tables_scroll_on_phones() {
         let out = convert("| a | b |\n|---|---|\n| 1 | 2 |\n");
-        assert!(out.html.starts_with("<div class=\"table-scroll\" tabindex=\"0\"><table>"), "{}", out.html);
+        assert!(
+            out.html
+                .starts_with("<div class=\"table-scroll\" tabindex=\"0\"><table>"),
+            "{}",
+            out.html
+        );
     }
 
     #[test]
     fn inline_markdown() {
-        assert_eq!(inline_html("un *mot* & <b>"), "un <em>mot</em> &amp; &lt;b&gt;");
+        assert_eq!(
+            inline_html("un *mot* & <b>"),
+            "un <em>mot</em> &amp; &lt;b&gt;"
+        );
     }
 }

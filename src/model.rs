@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use crate::error::{Diagnostic, Diagnostics, display_path};
+use crate::error::{Diagnostic, Diagnostics};
 use crate::load::schema::{Direction, EditionFile, Text};
 use crate::load::{DataSource, PageSource, Project, ThemeSource};
 use crate::validate::parse_iso_date;
@@ -250,18 +250,25 @@ pub fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics), Diag
     for p in &site_pages {
         site.link_targets.insert(p.slug.clone(), p.path.clone());
     }
-    count_pages(&site, "site", &site_pages, &mut missing);
+    count_pages(&site_pages, &mut missing);
     let mut coverage_scopes: Vec<(String, Vec<Missing>)> = Vec::new();
     let mut site_missing = std::mem::take(&mut missing);
-    count_text(&site, "site", &site_src.file, &site.title, "title", &mut site_missing);
+    count_text(
+        &site,
+        &site_src.file,
+        &site.title,
+        "title",
+        &mut site_missing,
+    );
     if let Some(t) = &site.description {
-        count_text(&site, "site", &site_src.file, t, "description", &mut site_missing);
+        count_text(&site, &site_src.file, t, "description", &mut site_missing);
     }
     if let Some(t) = &site.publisher {
-        count_text(&site, "site", &site_src.file, t, "publisher", &mut site_missing);
+        count_text(&site, &site_src.file, t, "publisher", &mut site_missing);
     }
     site.pages = site_pages;
-    site.pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
+    site.pages
+        .sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
 
     // Editions, newest first.
     let mut edition_srcs = edition_srcs;
@@ -276,7 +283,9 @@ pub fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics), Diag
                 .and_then(|d| parse_iso_date(&d.value));
             (e.meta.value.year, start)
         };
-        key(b).cmp(&key(a)).then_with(|| a.dir_name.cmp(&b.dir_name))
+        key(b)
+            .cmp(&key(a))
+            .then_with(|| a.dir_name.cmp(&b.dir_name))
     });
     let mut totals: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
     for ed in edition_srcs {
@@ -285,17 +294,19 @@ pub fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics), Diag
         site.link_targets
             .insert(format!("editions/{id}"), path.clone());
         let index = site.editions.len();
-        let mut pages = group_pages(&site, ed.pages, Some(index), |slug| format!("{path}/{slug}"));
+        let mut pages = group_pages(&site, ed.pages, Some(index), |slug| {
+            format!("{path}/{slug}")
+        });
         pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
         for p in &pages {
             site.link_targets
                 .insert(format!("editions/{id}/{}", p.slug), p.path.clone());
         }
         let mut ed_missing = Vec::new();
-        count_pages(&site, &id, &pages, &mut ed_missing);
-        count_edition_texts(&site, &id, &ed.meta.file, &ed.meta.value, &mut ed_missing);
+        count_pages(&pages, &mut ed_missing);
+        count_edition_texts(&site, &ed.meta.file, &ed.meta.value, &mut ed_missing);
         for data in &ed.data {
-            count_json(&site, &id, &data.file, &data.value, &data.name, &mut ed_missing);
+            count_json(&site, &data.file, &data.value, &data.name, &mut ed_missing);
         }
         let first = site.pages.len();
         let page_indices = (first..first + pages.len()).collect();
@@ -304,7 +315,10 @@ pub fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics), Diag
         let dates = (
             m.dates.start.as_ref().and_then(|d| Date::parse(&d.value)),
             m.dates.end.as_ref().and_then(|d| Date::parse(&d.value)),
-            m.dates.published.as_ref().and_then(|d| Date::parse(&d.value)),
+            m.dates
+                .published
+                .as_ref()
+                .and_then(|d| Date::parse(&d.value)),
         );
         site.editions.push(Edition {
             id: id.clone(),
@@ -422,14 +436,18 @@ fn group_pages(
                 .template
                 .as_ref()
                 .map_or_else(|| "page.html".to_string(), |t| t.value.clone()),
-            extra: primary.front.extra.clone().unwrap_or(Json::Null),
+            extra: primary
+                .front
+                .extra
+                .clone()
+                .unwrap_or_else(|| Json::Object(Default::default())),
             versions,
         });
     }
     pages
 }
 
-fn count_pages(site: &Site, _scope: &str, pages: &[Page], out: &mut Vec<Missing>) {
+fn count_pages(pages: &[Page], out: &mut Vec<Missing>) {
     for page in pages {
         for v in &page.versions {
             let file = if v.is_fallback() {
@@ -453,7 +471,6 @@ fn count_pages(site: &Site, _scope: &str, pages: &[Page], out: &mut Vec<Missing>
 
 fn count_text(
     site: &Site,
-    _scope: &str,
     file: &std::path::Path,
     text: &Text,
     what: &str,
@@ -472,34 +489,32 @@ fn count_text(
 
 fn count_edition_texts(
     site: &Site,
-    scope: &str,
     file: &std::path::Path,
     m: &EditionFile,
     out: &mut Vec<Missing>,
 ) {
-    count_text(site, scope, file, &m.title, "title", out);
-    count_text(site, scope, file, &m.summary, "summary", out);
+    count_text(site, file, &m.title, "title", out);
+    count_text(site, file, &m.summary, "summary", out);
     for p in &m.partners {
-        count_text(site, scope, file, &p.name, "partners.name", out);
+        count_text(site, file, &p.name, "partners.name", out);
         if let Some(r) = &p.role {
-            count_text(site, scope, file, r, "partners.role", out);
+            count_text(site, file, r, "partners.role", out);
         }
     }
     if let Some(t) = m.sample.as_ref().and_then(|s| s.description.as_ref()) {
-        count_text(site, scope, file, t, "sample.description", out);
+        count_text(site, file, t, "sample.description", out);
     }
     for k in &m.key_figures {
-        count_text(site, scope, file, &k.label, "key_figures.label", out);
+        count_text(site, file, &k.label, "key_figures.label", out);
     }
     for c in &m.changelog {
-        count_text(site, scope, file, &c.changes, "changelog.changes", out);
+        count_text(site, file, &c.changes, "changelog.changes", out);
     }
 }
 
 /// Counts the texts given per language inside free-form data.
 fn count_json(
     site: &Site,
-    scope: &str,
     file: &std::path::Path,
     value: &Json,
     path: &str,
@@ -519,7 +534,7 @@ fn count_json(
         }
         Json::Object(map) => {
             for (k, v) in map {
-                count_json(site, scope, file, v, &format!("{path}.{k}"), out);
+                count_json(site, file, v, &format!("{path}.{k}"), out);
             }
         }
         Json::Array(items) => {
@@ -529,7 +544,7 @@ fn count_json(
                     .get("id")
                     .and_then(Json::as_str)
                     .map_or_else(|| format!("{path}[{i}]"), |id| format!("{path}[{id}]"));
-                count_json(site, scope, file, v, &name, out);
+                count_json(site, file, v, &name, out);
             }
         }
         _ => {}
@@ -539,25 +554,19 @@ fn count_json(
 /// `value` with every per-language text replaced by its text in `lang` (with fallback).
 pub fn localize_json(site: &Site, value: &Json, lang: &str) -> Json {
     match value {
-        Json::Object(map) if is_localized_map(map, &site.languages) => {
-            let text = site
-                .fallback_order(lang)
-                .find_map(|c| map.get(c))
-                .cloned()
-                .unwrap_or(Json::Null);
-            text
-        }
+        Json::Object(map) if is_localized_map(map, &site.languages) => site
+            .fallback_order(lang)
+            .find_map(|c| map.get(c))
+            .cloned()
+            .unwrap_or(Json::Null),
         Json::Object(map) => Json::Object(
             map.iter()
                 .map(|(k, v)| (k.clone(), localize_json(site, v, lang)))
                 .collect(),
         ),
-        Json::Array(items) => Json::Array(items.iter().map(|v| localize_json(site, v, lang)).collect()),
+        Json::Array(items) => {
+            Json::Array(items.iter().map(|v| localize_json(site, v, lang)).collect())
+        }
         other => other.clone(),
     }
-}
-
-/// A readable label for a path in messages.
-pub fn show(path: &std::path::Path) -> String {
-    display_path(path)
 }

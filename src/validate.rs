@@ -80,7 +80,12 @@ impl<'a> Checker<'a> {
             }
         }
         if t.values.is_empty() {
-            self.err(file, src, t.pos, format!("`{field}` has no text in any language"));
+            self.err(
+                file,
+                src,
+                t.pos,
+                format!("`{field}` has no text in any language"),
+            );
         }
     }
 
@@ -94,7 +99,8 @@ impl<'a> Checker<'a> {
             pos,
             format!("{what} `{id}` must use only a-z, 0-9 and `-` (not at the ends)"),
         );
-        d = d.with_hint("ids become folder names of the site: no dots, slashes, spaces or capitals");
+        d = d
+            .with_hint("ids become folder names of the site: no dots, slashes, spaces or capitals");
         self.diags.push(d);
         false
     }
@@ -125,8 +131,10 @@ pub fn validate(p: &Project) -> Diagnostics {
 
     // Languages.
     if site.languages.is_empty() {
-        c.diags
-            .push(Diagnostic::file(sf, "`languages` is empty: declare at least one language"));
+        c.diags.push(Diagnostic::file(
+            sf,
+            "`languages` is empty: declare at least one language",
+        ));
     }
     for l in &site.languages {
         let code = l.code.value.as_str();
@@ -134,12 +142,22 @@ pub fn validate(p: &Project) -> Diagnostics {
             continue;
         }
         if !c.langs.insert(code) {
-            c.err(sf, st, l.code.pos, format!("language `{code}` is declared twice"));
+            c.err(
+                sf,
+                st,
+                l.code.pos,
+                format!("language `{code}` is declared twice"),
+            );
         }
         let locale = l.locale.as_ref().map_or(code, |x| x.value.as_str());
         if icu_locale_core::Locale::try_from_str(locale).is_err() {
             let pos = l.locale.as_ref().map_or(l.code.pos, |x| x.pos);
-            c.err(sf, st, pos, format!("`{locale}` is not a valid locale (BCP 47, e.g. `ar-MA`)"));
+            c.err(
+                sf,
+                st,
+                pos,
+                format!("`{locale}` is not a valid locale (BCP 47, e.g. `ar-MA`)"),
+            );
         }
     }
     let default = &site.default_language;
@@ -148,7 +166,10 @@ pub fn validate(p: &Project) -> Diagnostics {
             sf,
             st,
             default.pos,
-            format!("default language `{}` is not among `languages`", default.value),
+            format!(
+                "default language `{}` is not among `languages`",
+                default.value
+            ),
         );
         if let Some(h) = did_you_mean(&default.value, c.langs.iter().copied()) {
             d = d.with_hint(h);
@@ -158,14 +179,27 @@ pub fn validate(p: &Project) -> Diagnostics {
     if let Some(b) = &site.base_url
         && !(b.value.starts_with("https://") || b.value.starts_with("http://"))
     {
-        c.err(sf, st, b.pos, format!("`base_url` must start with https:// or http://, got `{}`", b.value));
+        c.err(
+            sf,
+            st,
+            b.pos,
+            format!(
+                "`base_url` must start with https:// or http://, got `{}`",
+                b.value
+            ),
+        );
     }
     let paths = [&site.paths.editions, &site.paths.indicators];
     for path in paths {
         c.id(&path.value, sf, st, path.pos, "section path");
     }
     if site.paths.editions.value == site.paths.indicators.value {
-        c.err(sf, st, site.paths.indicators.pos, "`paths.editions` and `paths.indicators` must differ");
+        c.err(
+            sf,
+            st,
+            site.paths.indicators.pos,
+            "`paths.editions` and `paths.indicators` must differ",
+        );
     }
     c.text(&site.title, sf, st, "title");
     if let Some(t) = &site.description {
@@ -190,7 +224,10 @@ pub fn validate(p: &Project) -> Diagnostics {
             c.diags.push(
                 Diagnostic::file(
                     &page.file,
-                    format!("page slug `{}` is the name of a section of the site", page.slug),
+                    format!(
+                        "page slug `{}` is the name of a section of the site",
+                        page.slug
+                    ),
                 )
                 .with_hint("rename the file: its slug would replace the section's folder"),
             );
@@ -204,7 +241,10 @@ pub fn validate(p: &Project) -> Diagnostics {
             c.diags.push(
                 Diagnostic::file(
                     &ed.dir,
-                    format!("edition folder `{}` must use only a-z, 0-9 and `-`", ed.dir_name),
+                    format!(
+                        "edition folder `{}` must use only a-z, 0-9 and `-`",
+                        ed.dir_name
+                    ),
                 )
                 .with_hint("the folder name is the edition id and becomes part of its address"),
             );
@@ -213,37 +253,63 @@ pub fn validate(p: &Project) -> Diagnostics {
                 ef,
                 et,
                 m.id.pos,
-                format!("edition id `{}` differs from its folder name `{}`", m.id.value, ed.dir_name),
+                format!(
+                    "edition id `{}` differs from its folder name `{}`",
+                    m.id.value, ed.dir_name
+                ),
             );
         }
         let version = semver::Version::parse(&m.version.value);
         if version.is_err() {
             c.diags.push(
-                Diagnostic::at(ef, et, m.version.pos, format!("version `{}` is not a semantic version", m.version.value))
-                    .with_hint("write it as MAJOR.MINOR.PATCH, e.g. 1.0.0"),
+                Diagnostic::at(
+                    ef,
+                    et,
+                    m.version.pos,
+                    format!("version `{}` is not a semantic version", m.version.value),
+                )
+                .with_hint("write it as MAJOR.MINOR.PATCH, e.g. 1.0.0"),
             );
         }
         for entry in &m.changelog {
             if semver::Version::parse(&entry.version.value).is_err() {
-                c.err(ef, et, entry.version.pos, format!("changelog version `{}` is not a semantic version", entry.version.value));
+                c.err(
+                    ef,
+                    et,
+                    entry.version.pos,
+                    format!(
+                        "changelog version `{}` is not a semantic version",
+                        entry.version.value
+                    ),
+                );
             }
             c.date(&entry.date.value, ef, et, entry.date.pos, "changelog date");
             c.text(&entry.changes, ef, et, "changelog changes");
         }
         if m.status == Status::Published
-            && !m.changelog.iter().any(|e| e.version.value == m.version.value)
+            && !m
+                .changelog
+                .iter()
+                .any(|e| e.version.value == m.version.value)
         {
             c.diags.push(
                 Diagnostic::at(
                     ef,
                     et,
                     m.version.pos,
-                    format!("published edition has no changelog entry for its version {}", m.version.value),
+                    format!(
+                        "published edition has no changelog entry for its version {}",
+                        m.version.value
+                    ),
                 )
                 .with_hint("add `changelog: - version: …, date: …, changes: {…}` for this version"),
             );
         }
-        for (field, date) in [("dates.start", &m.dates.start), ("dates.end", &m.dates.end), ("dates.published", &m.dates.published)] {
+        for (field, date) in [
+            ("dates.start", &m.dates.start),
+            ("dates.end", &m.dates.end),
+            ("dates.published", &m.dates.published),
+        ] {
             if let Some(d) = date {
                 c.date(&d.value, ef, et, d.pos, field);
             }
@@ -264,7 +330,15 @@ pub fn validate(p: &Project) -> Diagnostics {
             if let Some(u) = &partner.url
                 && !(u.value.starts_with("https://") || u.value.starts_with("http://"))
             {
-                c.err(ef, et, u.pos, format!("partner url must start with https:// or http://, got `{}`", u.value));
+                c.err(
+                    ef,
+                    et,
+                    u.pos,
+                    format!(
+                        "partner url must start with https:// or http://, got `{}`",
+                        u.value
+                    ),
+                );
             }
         }
         if let Some(s) = &m.sample
@@ -275,7 +349,12 @@ pub fn validate(p: &Project) -> Diagnostics {
         for k in &m.key_figures {
             c.text(&k.label, ef, et, "key_figures.label");
             if !k.value.is_finite() {
-                c.err(ef, et, k.label.pos, "key figure value is not a finite number");
+                c.err(
+                    ef,
+                    et,
+                    k.label.pos,
+                    "key figure value is not a finite number",
+                );
             }
         }
         for page in &ed.pages {
@@ -285,7 +364,10 @@ pub fn validate(p: &Project) -> Diagnostics {
             if !is_valid_id(&data.name) {
                 c.diags.push(Diagnostic::file(
                     &data.file,
-                    format!("data file name `{}` must use only a-z, 0-9 and `-`", data.name),
+                    format!(
+                        "data file name `{}` must use only a-z, 0-9 and `-`",
+                        data.name
+                    ),
                 ));
             }
         }
@@ -317,7 +399,8 @@ fn check_page(page: &PageSource, c: &mut Checker<'_>, p: &Project) {
         c.diags.push(d);
     }
     if page.front.title.trim().is_empty() {
-        c.diags.push(Diagnostic::file(&page.file, "page `title` is empty"));
+        c.diags
+            .push(Diagnostic::file(&page.file, "page `title` is empty"));
     }
     if let Some(t) = &page.front.template
         && !p.theme.templates.iter().any(|x| x.name == t.value)
@@ -359,9 +442,14 @@ fn check_theme(p: &Project, c: &mut Checker<'_>) {
             c.diags.push(
                 Diagnostic::file(
                     theme.dir.join("i18n").join(format!("{lang}.yaml")),
-                    format!("theme `{}` has no UI strings for language `{lang}`", theme.name),
+                    format!(
+                        "theme `{}` has no UI strings for language `{lang}`",
+                        theme.name
+                    ),
                 )
-                .with_hint(format!("copy i18n/{default}.yaml to i18n/{lang}.yaml and translate its values")),
+                .with_hint(format!(
+                    "copy i18n/{default}.yaml to i18n/{lang}.yaml and translate its values"
+                )),
             );
             continue;
         };
@@ -383,8 +471,11 @@ fn check_theme(p: &Project, c: &mut Checker<'_>) {
     for (lang, src) in &theme.i18n {
         if !c.langs.contains(lang.as_str()) {
             c.diags.push(
-                Diagnostic::file(&src.file, format!("UI strings for `{lang}`, which site.yaml does not declare"))
-                    .warning(),
+                Diagnostic::file(
+                    &src.file,
+                    format!("UI strings for `{lang}`, which site.yaml does not declare"),
+                )
+                .warning(),
             );
         }
     }

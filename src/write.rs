@@ -122,9 +122,15 @@ pub fn check_output_dir(project: &Path, out: &Path) -> Result<(), Error> {
     let project = abs(project)?;
     let out_abs = abs(out)?;
     let refuse = |why: &str| -> Result<(), Error> {
-        Err(Diagnostic::file(out, format!("refusing to use `{}` as output folder: {why}", out.display()))
-            .with_hint("choose a folder of its own, e.g. `public`")
-            .into())
+        Err(Diagnostic::file(
+            out,
+            format!(
+                "refusing to use `{}` as output folder: {why}",
+                out.display()
+            ),
+        )
+        .with_hint("choose a folder of its own, e.g. `public`")
+        .into())
     };
     if project.starts_with(&out_abs) {
         return refuse("it contains the project");

@@ -34,8 +34,7 @@ pub fn split(text: &str) -> Option<Split<'_>> {
     }
     let yaml_start = bom + first_end;
     let mut offset = yaml_start;
-    let mut line = 2;
-    for l in text[yaml_start..].split_inclusive('\n') {
+    for (line, l) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
         if l.trim_end() == "---" {
             let body_offset = offset + l.len();
             return Some(Split {
@@ -47,7 +46,6 @@ pub fn split(text: &str) -> Option<Split<'_>> {
             });
         }
         offset += l.len();
-        line += 1;
     }
     None
 }

@@ -222,11 +222,12 @@ fn load_page(root: &Path, file: &Path) -> Result<PageSource, Diagnostic> {
         .with_hint("end the YAML block with a line holding only `---`"));
     };
     if split.yaml.trim().is_empty() {
-        return Err(Diagnostic::file(file, "page has no front matter with a `title`")
-            .with_hint("start the file with `---`, a line `title: …`, and `---`"));
+        return Err(
+            Diagnostic::file(file, "page has no front matter with a `title`")
+                .with_hint("start the file with `---`, a line `title: …`, and `---`"),
+        );
     }
-    let mut front: FrontMatter =
-        yaml::parse_fragment(file, &text, split.yaml, split.yaml_line)?;
+    let mut front: FrontMatter = yaml::parse_fragment(file, &text, split.yaml, split.yaml_line)?;
     // Positions inside the fragment are relative to it: make them lines of the file.
     if let Some(t) = front.template.as_mut() {
         t.pos.line += split.yaml_line - 1;

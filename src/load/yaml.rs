@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use serde_saphyr::{MessageFormatter, UserMessageFormatter};
+use serde_saphyr::{DefaultMessageFormatter, MessageFormatter};
 
 use crate::error::{Diagnostic, Position};
 
@@ -49,7 +49,7 @@ fn to_diagnostic(
     line_offset: usize,
 ) -> Diagnostic {
     let inner = err.without_snippet();
-    let message = UserMessageFormatter.format_message(inner).into_owned();
+    let message = DefaultMessageFormatter.format_message(inner).into_owned();
     let message = message.replace('\n', " ");
     match err.location() {
         Some(loc) if loc.line() > 0 => {
@@ -57,9 +57,29 @@ fn to_diagnostic(
                 loc.line() as usize + line_offset,
                 (loc.column() as usize).max(1),
             );
-            Diagnostic::at(file, text, pos, message)
+            let found = crate::error::line_of(text, pos.line)
+                .map(|l| l.chars().skip(pos.column - 1).collect::<String>())
+                .unwrap_or_default();
+            Diagnostic::at(file, text, pos, friendly(&message, found.trim()))
         }
         _ => Diagnostic::file(file, message),
+    }
+}
+
+/// serde's terse "invalid i32" becomes "expected a whole number, found `deux-mille`".
+fn friendly(message: &str, found: &str) -> String {
+    let expected = match message.strip_prefix("invalid ") {
+        Some("i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize") => {
+            "a whole number"
+        }
+        Some("f32" | "f64") => "a number",
+        Some("bool" | "boolean") => "`true` or `false`",
+        _ => return message.to_string(),
+    };
+    if found.is_empty() {
+        format!("expected {expected}")
+    } else {
+        format!("expected {expected}, found `{found}`")
     }
 }
 
@@ -92,13 +112,16 @@ mod tests {
         assert_eq!(err.pos.line, 2, "{err}");
         assert!(err.pos.column >= 1);
         assert_eq!(err.snippet.as_deref(), Some("year: deux mille"));
-        assert!(err.to_string().starts_with("error: x/edition.yaml:2:"), "{err}");
+        assert!(
+            err.to_string().starts_with("error: x/edition.yaml:2:"),
+            "{err}"
+        );
     }
 
     #[test]
     fn duplicate_keys_are_rejected() {
-        let err = parse::<BTreeMap<String, String>>(Path::new("d.yaml"), "a: 1\na: 2\n")
-            .unwrap_err();
+        let err =
+            parse::<BTreeMap<String, String>>(Path::new("d.yaml"), "a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.pos.line, 2, "{err}");
     }
 

@@ -163,7 +163,10 @@ fn date_ctx(locale: &Locale, d: Option<Date>) -> Option<DateCtx> {
 fn site_ctx<'a>(site: &'a Site, lang: &'a str) -> SiteCtx<'a> {
     SiteCtx {
         title: site.localize(&site.title, lang).text,
-        description: site.description.as_ref().map(|t| site.localize(t, lang).text),
+        description: site
+            .description
+            .as_ref()
+            .map(|t| site.localize(t, lang).text),
         publisher: site.publisher.as_ref().map(|t| site.localize(t, lang).text),
         base_url: site.base_url.as_deref(),
         default_language: &site.default_language,
@@ -194,7 +197,10 @@ pub fn language_globals(site: &Site, lang: &Language, locale: &Locale) -> Langua
         .map(|s| s.value.clone())
         .unwrap_or_default();
     let nav = NavCtx {
-        pages: site.site_pages().map(|p| page_link(site, p, code)).collect(),
+        pages: site
+            .site_pages()
+            .map(|p| page_link(site, p, code))
+            .collect(),
         editions: editions
             .iter()
             .map(|e| Crumb {
@@ -367,7 +373,12 @@ pub fn sitemap(site: &Site) -> Context {
                 alternates: site
                     .languages
                     .iter()
-                    .map(|a| (a.code.clone(), format!("{base}{}", Site::url(&a.code, folder))))
+                    .map(|a| {
+                        (
+                            a.code.clone(),
+                            format!("{base}{}", Site::url(&a.code, folder)),
+                        )
+                    })
                     .collect(),
             });
         }

@@ -86,14 +86,22 @@ mod tests {
         assert_eq!(fr.number(12345.67, 1), "12\u{202f}345,7");
         assert_eq!(fr.number(18.0, 1), "18");
         assert_eq!(fr.integer(162), "162");
-        let d = Date { year: 2020, month: 11, day: 24 };
+        let d = Date {
+            year: 2020,
+            month: 11,
+            day: 24,
+        };
         assert_eq!(fr.date(d), "24 novembre 2020");
     }
 
     #[test]
     fn moroccan_arabic_dates_use_moroccan_months() {
         let ar = Locale::new("ar-MA").unwrap();
-        let d = Date { year: 2020, month: 11, day: 24 };
+        let d = Date {
+            year: 2020,
+            month: 11,
+            day: 24,
+        };
         let text = ar.date(d);
         assert!(text.contains("نونبر"), "{text}");
         assert!(ar.number(2.5, 1).contains(','), "{}", ar.number(2.5, 1));

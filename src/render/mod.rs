@@ -59,21 +59,28 @@ enum Job {
 
 /// Renders the whole site into `sink`. Errors of all pages are collected and reported together.
 pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Error> {
-    let base = templates::compile(&site.theme)?;
-    let mut langs = Vec::new();
+    let mut locales = Vec::new();
     let mut diags = Diagnostics::new();
     for lang in &site.languages {
-        let locale = match Locale::new(&lang.locale) {
-            Ok(l) => Arc::new(l),
-            Err(e) => {
-                diags.push(Diagnostic::file("site.yaml", e));
-                continue;
-            }
-        };
+        match Locale::new(&lang.locale) {
+            Ok(l) => locales.push(Arc::new(l)),
+            Err(e) => diags.push(Diagnostic::file("site.yaml", e)),
+        }
+    }
+    if diags.has_errors() || locales.is_empty() {
+        return Err(diags.into());
+    }
+    let base = templates::compile(&site.theme, Arc::clone(&locales[0]))?;
+    let mut langs = Vec::new();
+    for (lang, locale) in site.languages.iter().zip(locales) {
         let mut tera = base.clone();
         templates::register_locale_filters(&mut tera, Arc::clone(&locale));
         let shared = context::language_globals(site, lang, &locale);
-        let editions = shared.editions.iter().map(Value::from_serializable).collect();
+        let editions = shared
+            .editions
+            .iter()
+            .map(Value::from_serializable)
+            .collect();
         let global = tera.global_context();
         for (k, v) in shared.globals {
             global.insert_value(k, v);
@@ -83,9 +90,6 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
             tera,
             editions,
         });
-    }
-    if diags.has_errors() {
-        return Err(diags.into());
     }
 
     let mut jobs = vec![Job::Entry, Job::NotFound, Job::Sitemap];
@@ -101,8 +105,8 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
 
     let errors = Mutex::new(Diagnostics::new());
     let report = Mutex::new(Report::default());
-    jobs.par_iter().for_each(|job| {
-        match render_job(site, &langs, job, opts) {
+    jobs.par_iter()
+        .for_each(|job| match render_job(site, &langs, job, opts) {
             Ok((path, bytes, is_page)) => match sink.put(&path, &bytes) {
                 Ok(()) => {
                     let mut r = report.lock().unwrap_or_else(|e| e.into_inner());
@@ -116,8 +120,7 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
                     .push(Diagnostic::file(path, format!("cannot write: {source}"))),
             },
             Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).extend(d),
-        }
-    });
+        });
     let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     errors.into_result().map_err(Error::Input)?;
     Ok(report.into_inner().unwrap_or_else(|e| e.into_inner()))
@@ -158,7 +161,10 @@ fn render_job(
             let page = PageCtx {
                 kind: "home",
                 title: site.localize(&site.title, lr.code).text,
-                description: site.description.as_ref().map(|d| site.localize(d, lr.code).text),
+                description: site
+                    .description
+                    .as_ref()
+                    .map(|d| site.localize(d, lr.code).text),
                 url: &path,
                 translations: translations(site, ""),
                 breadcrumbs: vec![],
@@ -383,10 +389,17 @@ pub fn coverage_table(site: &Site) -> String {
     let mut scopes: Vec<&str> = site.editions.iter().map(|e| e.id.as_str()).collect();
     scopes.push("site");
     for scope in scopes {
-        let Some(rows) = by_scope.get(scope) else { continue };
+        let Some(rows) = by_scope.get(scope) else {
+            continue;
+        };
         out.push_str(&format!("{scope:width$}"));
         for row in rows {
-            let cell = format!("{:.0} % ({}/{})", row.percent().floor(), row.present, row.total);
+            let cell = format!(
+                "{:.0} % ({}/{})",
+                row.percent().floor(),
+                row.present,
+                row.total
+            );
             out.push_str(&format!("  {cell:>16}"));
         }
         out.push('\n');

@@ -11,14 +11,18 @@ use crate::load::ThemeSource;
 use crate::render::locale::Locale;
 
 /// Compiles every template of the theme. All syntax errors are reported, with their location.
-pub fn compile(theme: &ThemeSource) -> Result<Tera, Diagnostics> {
+/// Tera checks filter names when templates are added, so the locale filters are registered
+/// first (with `locale`); each language's instance then replaces them with its own.
+pub fn compile(theme: &ThemeSource, locale: Arc<Locale>) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
+    register_locale_filters(&mut tera, locale);
     // Compile one by one first, so each syntax error is reported (a batch stops at the first).
     let mut diags = Diagnostics::new();
+    // (References to other templates are checked by the batch below.)
     for t in &theme.templates {
         let mut single = Tera::new();
         if let Err(e) = single.add_raw_template(&t.name, &t.text)
-            && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
+            && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
         {
             diags.push(to_diagnostic(&e, theme, Some(&t.name)));
         }
@@ -26,8 +30,20 @@ pub fn compile(theme: &ThemeSource) -> Result<Tera, Diagnostics> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
-        .map_err(|e| Diagnostics::from(to_diagnostic(&e, theme, None)))?;
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.text.as_str())),
+    )
+    .map_err(|e| match e.kind() {
+        // Unknown filters, tests, includes…: Tera joins one formatted report per use.
+        tera::ErrorKind::Msg(msg) => match parse_reports(msg, theme) {
+            Some(d) => d,
+            None => Diagnostics::from(to_diagnostic(&e, theme, None)),
+        },
+        _ => Diagnostics::from(to_diagnostic(&e, theme, None)),
+    })?;
     Ok(tera)
 }
 
@@ -38,9 +54,9 @@ pub fn register_locale_filters(tera: &mut Tera, locale: Arc<Locale>) {
         "format_number",
         move |v: Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let digits: i64 = kwargs.get("digits")?.unwrap_or(1);
-            let n = v
-                .as_f64()
-                .ok_or_else(|| tera::Error::message(format!("format_number: `{v}` is not a number")))?;
+            let n = v.as_f64().ok_or_else(|| {
+                tera::Error::message(format!("format_number: `{v}` is not a number"))
+            })?;
             Ok(l.number(n, digits.clamp(0, 6) as usize))
         },
     );
@@ -85,20 +101,39 @@ pub fn to_diagnostic(e: &tera::Error, theme: &ThemeSource, template: Option<&str
                     Position::new(span.start_line, span.start_col + 1),
                     message,
                 ),
-                None => Diagnostic::file(
-                    theme.dir.join("templates").join(name),
-                    message,
-                ),
+                None => Diagnostic::file(theme.dir.join("templates").join(name), message),
             }
         }
         _ => {
-            let file = template.and_then(file_of).map_or_else(
-                || theme.dir.join("templates"),
-                |(f, _)| f,
-            );
+            let file = template
+                .and_then(file_of)
+                .map_or_else(|| theme.dir.join("templates"), |(f, _)| f);
             Diagnostic::file(file, with_sources(&e.kind().to_string(), e))
         }
     }
+}
+
+/// Reads Tera's formatted reports (`error: msg` then ` --> name:line:col`) back into
+/// diagnostics, so every error of the run is printed the same way.
+fn parse_reports(msg: &str, theme: &ThemeSource) -> Option<Diagnostics> {
+    let mut out = Diagnostics::new();
+    for report in msg.split("\n\n") {
+        let mut lines = report.lines();
+        let message = lines.next()?.strip_prefix("error: ")?;
+        let locus = lines.next()?.trim_start().strip_prefix("--> ")?;
+        let mut parts = locus.rsplitn(3, ':');
+        let col: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        let name = parts.next()?;
+        let t = theme.templates.iter().find(|t| t.name == name)?;
+        out.push(Diagnostic::at(
+            &t.file,
+            &t.text,
+            Position::new(line, col),
+            message,
+        ));
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 fn with_sources(message: &str, e: &tera::Error) -> String {

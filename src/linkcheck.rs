@@ -1,0 +1,253 @@
+//! The offline link check of a built site: every `href` and `src` of every page, and every
+//! `url(…)` of every stylesheet, must be relative and resolve to a file of the folder (so the
+//! site browses from `file://` and from any sub-path), and a `#fragment` must name an id of its
+//! target page. External links (`https://…`) are allowed, except to the site's own `base_url`;
+//! `<link rel="canonical">` is the one tag that may name the main site.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use html5gum::{Token, Tokenizer};
+use walkdir::WalkDir;
+
+/// One broken reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// The page (path relative to the site root) holding the reference.
+    pub page: String,
+    pub target: String,
+    pub why: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: `{}`: {}", self.page, self.target, self.why)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub files: usize,
+    pub pages: usize,
+    pub links: usize,
+    pub problems: Vec<Problem>,
+}
+
+struct Page {
+    ids: BTreeSet<String>,
+    refs: Vec<(String, bool)>, // (target, is_canonical)
+}
+
+/// Checks the built site in `dir`. `base_url` is the main site's address, if any.
+pub fn check_dir(dir: &Path, base_url: Option<&str>) -> std::io::Result<Report> {
+    let mut files: BTreeSet<String> = BTreeSet::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if entry.file_type().is_file()
+            && let Ok(rel) = entry.path().strip_prefix(dir)
+        {
+            files.insert(crate::error::display_path(rel));
+        }
+    }
+    let mut pages: BTreeMap<String, Page> = BTreeMap::new();
+    let mut styles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in &files {
+        if f.ends_with(".html") {
+            let text = std::fs::read_to_string(dir.join(f))?;
+            pages.insert(f.clone(), scan_html(&text));
+        } else if f.ends_with(".css") {
+            let text = std::fs::read_to_string(dir.join(f))?;
+            styles.insert(f.clone(), css_urls(&text));
+        }
+    }
+    let mut report = Report {
+        files: files.len(),
+        pages: pages.len(),
+        ..Report::default()
+    };
+    let refs = pages
+        .iter()
+        .flat_map(|(p, page)| page.refs.iter().map(move |r| (p, r.0.as_str(), r.1)))
+        .chain(
+            styles
+                .iter()
+                .flat_map(|(p, urls)| urls.iter().map(move |u| (p, u.as_str(), false))),
+        );
+    for (from, target, canonical) in refs {
+        report.links += 1;
+        if let Some(why) = check_one(from, target, canonical, base_url, &files, &pages) {
+            report.problems.push(Problem {
+                page: from.clone(),
+                target: target.to_string(),
+                why,
+            });
+        }
+    }
+    report.problems.sort();
+    Ok(report)
+}
+
+fn check_one(
+    from: &str,
+    target: &str,
+    canonical: bool,
+    base_url: Option<&str>,
+    files: &BTreeSet<String>,
+    pages: &BTreeMap<String, Page>,
+) -> Option<String> {
+    let target = target.trim();
+    if let Some(base) = base_url
+        && !canonical
+        && target.starts_with(base)
+    {
+        return Some("absolute link to the site itself: breaks on mirrors".into());
+    }
+    if target.starts_with("//") {
+        return Some("protocol-relative link: breaks from file://".into());
+    }
+    if target.starts_with('/') {
+        return Some("starts with `/`: breaks from file:// and under a sub-path".into());
+    }
+    let lower = target.to_ascii_lowercase();
+    if ["http:", "https:", "mailto:", "tel:", "data:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+    {
+        return None;
+    }
+    if lower.contains(':') && lower.split(':').next().is_some_and(|s| !s.contains('/')) {
+        return Some("unknown scheme".into());
+    }
+    let (path_part, fragment) = match target.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (target, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or("");
+    let resolved = if path_part.is_empty() {
+        from.to_string()
+    } else {
+        if path_part.ends_with('/') {
+            return Some("names a folder: from file:// it must name its index.html".into());
+        }
+        let decoded = percent_encoding::percent_decode_str(path_part).decode_utf8_lossy();
+        match resolve(from, &decoded) {
+            Some(r) => r,
+            None => return Some("leads outside the site folder".into()),
+        }
+    };
+    if !files.contains(&resolved) {
+        return Some(format!("no such file `{resolved}`"));
+    }
+    if let Some(frag) = fragment.filter(|f| !f.is_empty()) {
+        let frag = percent_encoding::percent_decode_str(frag).decode_utf8_lossy();
+        if let Some(page) = pages.get(&resolved)
+            && !page.ids.contains(frag.as_ref())
+        {
+            return Some(format!("no element with id `{frag}` in `{resolved}`"));
+        }
+    }
+    None
+}
+
+/// `target` relative to the folder of `from`, as a path from the site root.
+fn resolve(from: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<String> = Path::new(from)
+        .parent()
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    for c in PathBuf::from(target).components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn scan_html(text: &str) -> Page {
+    let mut page = Page {
+        ids: BTreeSet::new(),
+        refs: Vec::new(),
+    };
+    for token in Tokenizer::new(text).flatten() {
+        if let Token::StartTag(tag) = token {
+            let attr = |name: &str| {
+                tag.attributes
+                    .get(name.as_bytes())
+                    .map(|v| String::from_utf8_lossy(&v.value).into_owned())
+            };
+            if let Some(id) = attr("id") {
+                page.ids.insert(id);
+            }
+            if tag.name.as_slice() == b"a"
+                && let Some(name) = attr("name")
+            {
+                page.ids.insert(name);
+            }
+            let canonical =
+                attr("rel").is_some_and(|r| r.split_whitespace().any(|x| x == "canonical"));
+            for key in ["href", "src"] {
+                if let Some(v) = attr(key) {
+                    page.refs.push((v, canonical));
+                }
+            }
+        }
+    }
+    page
+}
+
+fn css_urls(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("url(") {
+        rest = &rest[i + 4..];
+        let end = rest.find(')').unwrap_or(rest.len());
+        let raw = rest[..end].trim().trim_matches(|c| c == '"' || c == '\'');
+        if !raw.is_empty() {
+            out.push(raw.to_string());
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_paths() {
+        assert_eq!(
+            resolve("fr/a/index.html", "../../ar/index.html").as_deref(),
+            Some("ar/index.html")
+        );
+        assert_eq!(resolve("index.html", "../x.html"), None);
+    }
+
+    #[test]
+    fn finds_refs_and_ids_in_minified_html() {
+        let p = scan_html(
+            "<a href=../x/index.html#t id=top>x</a><img src=a.png><link rel=canonical href=https://e.org/>",
+        );
+        assert!(p.ids.contains("top"));
+        assert_eq!(p.refs.len(), 3);
+        assert_eq!(p.refs[0].0, "../x/index.html#t");
+        assert!(p.refs[2].1);
+    }
+
+    #[test]
+    fn css_url_extraction() {
+        assert_eq!(
+            css_urls("a{src:url(\"../f.woff2\") format(x)} b{background:url(i.png)}"),
+            vec!["../f.woff2", "i.png"]
+        );
+    }
+}
