@@ -96,16 +96,37 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Error> {
     })
 }
 
-/// Runs every validation of `build`, rendering included, without writing anything.
+/// Runs every validation of `build`, rendering included, plus the offline link check of the
+/// rendered pages, without touching the output folder (pages go to a temporary folder that is
+/// removed afterwards).
 pub fn check(opts: &Options) -> Result<Report, Error> {
     let started = Instant::now();
-    let (site, warnings) = load_site(opts)?;
-    let sink = write::NullSink::default();
-    let rendered = render::render(&site, &sink, &render::Options { minify: false })?;
+    let (site, mut warnings) = load_site(opts)?;
+    let scratch = std::env::temp_dir().join(format!("barometre-check-{}", std::process::id()));
+    let (staging, sink) = write::Staging::new(&scratch.join("site"))?;
+    let rendered = render::render(&site, &sink, &render::Options { minify: true })?;
     write::copy_static(&site, &sink)?;
+    let links = linkcheck::check_dir(sink.dir(), site.base_url.as_deref())
+        .map_err(|e| Error::io(sink.dir(), e));
+    drop(staging);
+    let _ = std::fs::remove_dir_all(&scratch);
+    let links = links?;
+    let mut errors = Diagnostics::new();
+    for p in &links.problems {
+        errors.push(Diagnostic::file(
+            format!("public/{}", p.page),
+            format!("link `{}`: {}", p.target, p.why),
+        ));
+    }
+    if errors.has_errors() {
+        errors.extend(warnings.0);
+        errors.sort();
+        return Err(Error::Input(errors));
+    }
+    warnings.sort();
     Ok(Report {
         pages: rendered.pages,
-        files: sink.files.load(std::sync::atomic::Ordering::Relaxed),
+        files: links.files,
         warnings,
         coverage: render::coverage_table(&site),
         coverage_rows: site.coverage.clone(),

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Every test of the project: formatting, lints, unit and integration tests (fixtures and the
+# shipped editions), then the checks of the built shipped site. Run from the repository root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --check
+
+echo "== cargo clippy"
+cargo clippy --locked --all-targets -- -D warnings
+
+echo "== cargo test"
+cargo test --locked
+
+echo "== barometre check (shipped site, strict translations)"
+cargo run --locked -q -- check --strict
