@@ -7,7 +7,9 @@
 //! folder, manifest, atomic swap). Every stage reports problems as located
 //! [`error::Diagnostic`]s and goes on collecting them, so one run shows every error.
 
+pub mod charts;
 pub mod error;
+pub mod indicators;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;

@@ -136,6 +136,8 @@ pub struct Site {
     /// relative to the language root (empty for the language home).
     pub link_targets: BTreeMap<String, String>,
     pub coverage: Vec<CoverageRow>,
+    /// Every indicator of every edition (editions newest first, file order within).
+    pub indicators: Vec<crate::indicators::Indicator>,
 }
 
 impl Site {
@@ -239,8 +241,11 @@ pub fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics), Diag
         pages: Vec::new(),
         link_targets: BTreeMap::new(),
         coverage: Vec::new(),
+        indicators: Vec::new(),
         languages,
     };
+    let tolerance = cfg.indicators.share_tolerance;
+    let mut indicator_errors = Diagnostics::new();
     let mut missing: Vec<Missing> = Vec::new();
 
     // Site-wide pages.
@@ -294,6 +299,7 @@ pub fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics), Diag
         site.link_targets
             .insert(format!("editions/{id}"), path.clone());
         let index = site.editions.len();
+        let (dims, inds, errs) = crate::indicators::build(&site.root, &ed, index, tolerance);
         let mut pages = group_pages(&site, ed.pages, Some(index), |slug| {
             format!("{path}/{slug}")
         });
@@ -308,6 +314,58 @@ pub fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics), Diag
         for data in &ed.data {
             count_json(&site, &data.file, &data.value, &data.name, &mut ed_missing);
         }
+        indicator_errors.extend(errs);
+        if let Some(src) = &ed.dimensions {
+            for d in &dims {
+                count_text(
+                    &site,
+                    &src.file,
+                    &d.label,
+                    &format!("dimension `{}`", d.id),
+                    &mut ed_missing,
+                );
+                for m in &d.members {
+                    count_text(
+                        &site,
+                        &src.file,
+                        &m.label,
+                        &format!("member `{}.{}`", d.id, m.id),
+                        &mut ed_missing,
+                    );
+                }
+            }
+        }
+        for ind in &inds {
+            let f = &ind.file;
+            count_text(
+                &site,
+                f,
+                &ind.question,
+                &format!("question of `{}`", ind.id),
+                &mut ed_missing,
+            );
+            for o in &ind.options {
+                count_text(
+                    &site,
+                    f,
+                    &o.label,
+                    &format!("option `{}.{}`", ind.id, o.id),
+                    &mut ed_missing,
+                );
+            }
+            for (t, what) in [(&ind.source, "source"), (&ind.note, "note")] {
+                if let Some(t) = t {
+                    count_text(
+                        &site,
+                        f,
+                        t,
+                        &format!("{what} of `{}`", ind.id),
+                        &mut ed_missing,
+                    );
+                }
+            }
+        }
+        site.indicators.extend(inds);
         let first = site.pages.len();
         let page_indices = (first..first + pages.len()).collect();
         site.pages.extend(pages);
@@ -336,7 +394,7 @@ pub fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics), Diag
     coverage_scopes.push(("site".into(), site_missing));
 
     // Coverage rows: units per scope and language.
-    let mut diags = Diagnostics::new();
+    let mut diags = indicator_errors;
     for (scope, list) in &coverage_scopes {
         for m in list {
             let entry = totals

@@ -360,6 +360,26 @@ pub fn validate(p: &Project) -> Diagnostics {
         for page in &ed.pages {
             check_page(page, &mut c, p);
         }
+        if let Some(src) = &ed.dimensions {
+            for d in &src.value {
+                c.id(&d.id.value, &src.file, &src.text, d.id.pos, "dimension id");
+                c.text(&d.label, &src.file, &src.text, "label");
+                for m in &d.members {
+                    c.text(&m.label, &src.file, &src.text, "label");
+                }
+            }
+        }
+        if let Some(src) = &ed.indicators {
+            for i in &src.value {
+                c.text(&i.question, &src.file, &src.text, "question");
+                for o in &i.options {
+                    c.text(&o.label, &src.file, &src.text, "label");
+                }
+                for t in [&i.source, &i.note].into_iter().flatten() {
+                    c.text(t, &src.file, &src.text, "source");
+                }
+            }
+        }
         for data in &ed.data {
             if !is_valid_id(&data.name) {
                 c.diags.push(Diagnostic::file(

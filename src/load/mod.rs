@@ -60,7 +60,11 @@ pub struct EditionSource {
     pub dir: PathBuf,
     pub meta: Source<EditionFile>,
     pub data: Vec<DataSource>,
-    /// Other files of `data/` (CSV responses…), by name, for the stages that use them.
+    /// `data/dimensions.yaml`: breakdown dimensions of the indicators.
+    pub dimensions: Option<Source<Vec<schema::DimensionFile>>>,
+    /// `data/indicators.yaml`: the edition's indicators.
+    pub indicators: Option<Source<Vec<schema::IndicatorFile>>>,
+    /// Other files of `data/` (CSV responses…), for the stages that use them.
     pub data_files: Vec<PathBuf>,
     pub pages: Vec<PageSource>,
 }
@@ -146,15 +150,27 @@ fn load_edition(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<Edit
     };
     let mut data = Vec::new();
     let mut data_files = Vec::new();
+    let (mut dimensions, mut indicators) = (None, None);
     let data_dir = dir.join("data");
     if root.join(&data_dir).is_dir() {
         for file in list_files(root, &data_dir, diags) {
             let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if ext == "yaml" || ext == "yml" {
-                let name = file
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+            let name = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            // Two data files have a typed format: the indicators and their dimensions.
+            if ext == "yaml" && name == "dimensions" {
+                match read_yaml(root, &file) {
+                    Ok(src) => dimensions = Some(src),
+                    Err(d) => diags.push(d),
+                }
+            } else if ext == "yaml" && name == "indicators" {
+                match read_yaml(root, &file) {
+                    Ok(src) => indicators = Some(src),
+                    Err(d) => diags.push(d),
+                }
+            } else if ext == "yaml" || ext == "yml" {
                 match read_yaml::<serde_json::Value>(root, &file) {
                     Ok(src) => data.push(DataSource {
                         name,
@@ -175,6 +191,8 @@ fn load_edition(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<Edit
         dir: dir.to_path_buf(),
         meta: meta?,
         data,
+        dimensions,
+        indicators,
         data_files,
         pages,
     })

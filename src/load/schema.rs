@@ -86,9 +86,12 @@ pub struct SiteFile {
     /// Output folder names of the sections, shared by all languages.
     #[serde(default)]
     pub paths: Paths,
-    /// Tolerances and options of validation.
+    /// Options of translation checks.
     #[serde(default)]
     pub translation: TranslationOptions,
+    /// Options of indicator checks.
+    #[serde(default)]
+    pub indicators: IndicatorOptions,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -277,4 +280,138 @@ pub struct FrontMatter {
     /// Free data for the template (`page.extra`).
     #[serde(default)]
     pub extra: Option<serde_json::Value>,
+}
+
+/// `editions/<id>/data/dimensions.yaml`: breakdown dimensions (regions, meetings…).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DimensionFile {
+    pub id: Located<String>,
+    pub label: Text,
+    pub members: Vec<MemberFile>,
+}
+
+/// A member of a dimension, or an answer option of an indicator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberFile {
+    pub id: Located<String>,
+    pub label: Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IndicatorKind {
+    /// Percentage of respondents per option (a group sums to 100).
+    Share,
+    /// Number of respondents (or items) per option.
+    Count,
+    /// A measured value.
+    Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChartType {
+    Bar,
+    HorizontalBar,
+    StackedBar,
+    Pie,
+    Donut,
+    Line,
+}
+
+impl ChartType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartType::Bar => "bar",
+            ChartType::HorizontalBar => "horizontal-bar",
+            ChartType::StackedBar => "stacked-bar",
+            ChartType::Pie => "pie",
+            ChartType::Donut => "donut",
+            ChartType::Line => "line",
+        }
+    }
+
+    pub const ALL: [&'static str; 6] = [
+        "bar",
+        "horizontal-bar",
+        "stacked-bar",
+        "pie",
+        "donut",
+        "line",
+    ];
+}
+
+/// `editions/<id>/data/indicators.yaml`: one item per indicator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorFile {
+    /// Stable across editions: the same id in two editions is the same question asked again.
+    pub id: Located<String>,
+    pub question: Text,
+    pub kind: IndicatorKind,
+    /// `percent` (shares), or a free unit name shown after counts and values.
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub options: Vec<MemberFile>,
+    /// Id of a dimension of `dimensions.yaml`.
+    #[serde(default)]
+    pub breakdown: Option<Located<String>>,
+    /// `member → option → number` with a breakdown, `option → number` without.
+    #[serde(default)]
+    pub values: Option<Located<serde_json::Value>>,
+    /// Raw responses to aggregate instead of `values`.
+    #[serde(default)]
+    pub responses: Option<ResponsesFile>,
+    /// Respondents: a number, `member → number`, or null when unknown.
+    #[serde(default)]
+    pub n: Option<Located<serde_json::Value>>,
+    #[serde(default)]
+    pub source: Option<Text>,
+    #[serde(default)]
+    pub note: Option<Text>,
+    /// Default chart type.
+    #[serde(default)]
+    pub chart: Option<ChartType>,
+}
+
+/// A CSV of responses in `data/`: one row per respondent, one column per question.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponsesFile {
+    pub file: Located<String>,
+    /// The column holding the answer to this indicator's question.
+    pub column: String,
+    /// Optional column holding the breakdown member id of each respondent.
+    #[serde(default)]
+    pub breakdown_column: Option<String>,
+    /// Optional column of respondent weights.
+    #[serde(default)]
+    pub weight_column: Option<String>,
+    /// Raw answers → option ids (default: the answer is the option id).
+    #[serde(default)]
+    pub answers: BTreeMap<String, String>,
+}
+
+/// `indicators:` in site.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorOptions {
+    /// How far (in points) the shares of a group may be from 100 (rounding).
+    #[serde(default = "default_tolerance")]
+    pub share_tolerance: f64,
+}
+
+fn default_tolerance() -> f64 {
+    1.0
+}
+
+impl Default for IndicatorOptions {
+    fn default() -> Self {
+        IndicatorOptions {
+            share_tolerance: default_tolerance(),
+        }
+    }
 }
