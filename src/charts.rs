@@ -434,8 +434,14 @@ fn pie(chart: &Chart, style: &Style, svg: &mut Svg, donut: bool) -> f64 {
             num(r * 0.55)
         );
     }
-    // Legend with values, on the reading side.
+    // Legend with values, on the reading side, under the name of the group shown.
     let mut y = PAD + 20.0;
+    if chart.categories.len() > 1
+        && let Some(first) = chart.categories.first()
+    {
+        svg.text(lx, y, anchor, r#" font-weight="700""#, first);
+        y += 28.0;
+    }
     for (i, s) in chart.series.iter().enumerate() {
         let label = s
             .labels

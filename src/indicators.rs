@@ -368,6 +368,12 @@ fn build_one(
         }
     }
 
+    // Respondents in all: the sum over the members when each is known (they partition the
+    // sample).
+    if n_total.is_none() && breakdown.is_some() && rows.iter().all(|r| r.n.is_some()) {
+        n_total = Some(rows.iter().filter_map(|r| r.n).sum());
+    }
+
     // Shares of a complete group add up to 100.
     if ind.kind == IndicatorKind::Share && !aggregated {
         for row in &rows {

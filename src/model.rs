@@ -168,6 +168,21 @@ impl Site {
         self.languages.iter().find(|l| l.code == code)
     }
 
+    /// Indicators grouped by id, each with its waves oldest first.
+    pub fn indicator_waves(&self) -> BTreeMap<&str, Vec<&crate::indicators::Indicator>> {
+        let mut out: BTreeMap<&str, Vec<&crate::indicators::Indicator>> = BTreeMap::new();
+        for ind in &self.indicators {
+            out.entry(&ind.id).or_default().push(ind);
+        }
+        for waves in out.values_mut() {
+            waves.sort_by_key(|w| {
+                let e = &self.editions[w.edition];
+                (e.meta.year, e.start, e.id.clone())
+            });
+        }
+        out
+    }
+
     pub fn site_pages(&self) -> impl Iterator<Item = &Page> {
         self.pages.iter().filter(|p| p.edition.is_none())
     }
@@ -392,6 +407,15 @@ pub fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics), Diag
         coverage_scopes.push((id, ed_missing));
     }
     coverage_scopes.push(("site".into(), site_missing));
+    if !site.indicators.is_empty() {
+        let ip = site.indicators_path.clone();
+        site.link_targets.insert("indicators".into(), ip.clone());
+        let ids: Vec<String> = site.indicators.iter().map(|i| i.id.clone()).collect();
+        for id in ids {
+            site.link_targets
+                .insert(format!("indicators/{id}"), format!("{ip}/{id}"));
+        }
+    }
 
     // Coverage rows: units per scope and language.
     let mut diags = indicator_errors;

@@ -86,6 +86,8 @@ pub struct ThemeSource {
     pub i18n: BTreeMap<String, Source<BTreeMap<String, String>>>,
     /// Files of `static/`, relative to it, copied to `assets/`.
     pub static_files: Vec<PathBuf>,
+    /// `theme.yaml` (chart palette and fonts); defaults when absent.
+    pub config: schema::ThemeFile,
 }
 
 /// Everything the build reads.
@@ -329,6 +331,18 @@ fn load_theme(
             }
         }
     }
+    let config_file = dir.join("theme.yaml");
+    let config = if root.join(&config_file).is_file() {
+        match read_yaml::<schema::ThemeFile>(root, &config_file) {
+            Ok(src) => src.value,
+            Err(d) => {
+                diags.push(d);
+                schema::ThemeFile::default()
+            }
+        }
+    } else {
+        schema::ThemeFile::default()
+    };
     let sdir = dir.join("static");
     let static_files = walk_files(root, &sdir, diags)
         .into_iter()
@@ -340,6 +354,7 @@ fn load_theme(
         templates,
         i18n,
         static_files,
+        config,
     })
 }
 

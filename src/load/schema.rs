@@ -415,3 +415,36 @@ impl Default for IndicatorOptions {
         }
     }
 }
+
+/// `themes/<name>/theme.yaml`: the theme's settings used by the generator.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeFile {
+    #[serde(default)]
+    pub chart: ChartStyleFile,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartStyleFile {
+    /// Series colours, in order (`#rrggbb`).
+    pub palette: Vec<String>,
+    /// CSS font-family list for chart texts.
+    pub font: String,
+    pub ink: String,
+    pub muted: String,
+    pub grid: String,
+}
+
+impl Default for ChartStyleFile {
+    // Neutral greys: a theme without theme.yaml still gets readable charts.
+    fn default() -> Self {
+        ChartStyleFile {
+            palette: vec!["#333333".into(), "#888888".into(), "#bbbbbb".into()],
+            font: "sans-serif".into(),
+            ink: "#111111".into(),
+            muted: "#555555".into(),
+            grid: "#dddddd".into(),
+        }
+    }
+}

@@ -105,6 +105,24 @@ pub struct ChangeCtx {
     pub changes: String,
 }
 
+/// An indicator in lists: its question in the page's language and the editions that ask it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorLink {
+    pub id: String,
+    pub question: String,
+    pub url: String,
+    pub editions: Vec<Crumb>,
+}
+
+/// One edition's figure on an indicator page.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaveCtx {
+    pub edition: Crumb,
+    pub year: i32,
+    /// The figure's HTML: print with `| safe`.
+    pub figure: String,
+}
+
 /// `edition` (and each item of `editions`): an edition in the page's language.
 #[derive(Debug, Clone, Serialize)]
 pub struct EditionCtx {
@@ -127,6 +145,8 @@ pub struct EditionCtx {
     pub pages: Vec<PageLink>,
     /// Free-form data files by name, texts in this language.
     pub data: BTreeMap<String, Json>,
+    /// The edition's indicators (question, link to the indicator page).
+    pub indicators: Vec<IndicatorLink>,
     /// True when one of the edition's own texts is shown in another language.
     pub fallback: bool,
 }
@@ -303,6 +323,17 @@ fn edition_ctx(site: &Site, e: &Edition, lang: &str, locale: &Locale) -> Edition
             .iter()
             .map(|d| (d.name.clone(), localize_json(site, &d.value, lang)))
             .collect(),
+        indicators: site
+            .indicators
+            .iter()
+            .filter(|i| site.editions.get(i.edition).is_some_and(|x| x.id == e.id))
+            .map(|i| IndicatorLink {
+                id: i.id.clone(),
+                question: site.localize(&i.question, lang).text.to_string(),
+                url: Site::url(lang, &format!("{}/{}", site.indicators_path, i.id)),
+                editions: Vec::new(),
+            })
+            .collect(),
         fallback,
     }
 }
@@ -365,6 +396,13 @@ pub fn sitemap(site: &Site) -> Context {
     let mut folders: Vec<&str> = vec![""];
     folders.extend(site.editions.iter().map(|e| e.path.as_str()));
     folders.extend(site.pages.iter().map(|p| p.path.as_str()));
+    let indicator_folders: Vec<String> = site
+        .indicator_waves()
+        .keys()
+        .map(|id| format!("{}/{id}", site.indicators_path))
+        .chain((!site.indicators.is_empty()).then(|| site.indicators_path.clone()))
+        .collect();
+    folders.extend(indicator_folders.iter().map(String::as_str));
     let mut entries = Vec::new();
     for folder in folders {
         for l in &site.languages {

@@ -6,15 +6,18 @@
 //! and every `url` is relative to the site root, so templates write `{{ root }}{{ x.url }}`.
 
 pub mod context;
+pub mod figures;
 pub mod locale;
 pub mod templates;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
 
+use crate::charts;
 use crate::error::{Diagnostic, Diagnostics, Error};
 use crate::markdown::{self, EmbedError, Hooks};
 use crate::model::{Page, Site, root_prefix};
@@ -44,17 +47,25 @@ pub struct Report {
 struct LangRender<'a> {
     code: &'a str,
     tera: Tera,
+    locale: Arc<Locale>,
+    t: BTreeMap<String, String>,
     /// Each edition's template data in this language, in `site.editions` order.
     editions: Vec<Value>,
 }
 
-enum Job {
+enum Job<'a> {
     Entry,
     NotFound,
     Sitemap,
     Home(usize),
     Edition(usize, usize),
     Page(usize, usize),
+    /// The list of all indicators in a language.
+    Indicators(usize),
+    /// One indicator (all its waves) in a language.
+    Indicator(usize, &'a str),
+    /// The open data files of an edition (language-neutral).
+    OpenData(usize),
 }
 
 /// Renders the whole site into `sink`. Errors of all pages are collected and reported together.
@@ -75,6 +86,12 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
     for (lang, locale) in site.languages.iter().zip(locales) {
         let mut tera = base.clone();
         templates::register_locale_filters(&mut tera, Arc::clone(&locale));
+        let t = site
+            .theme
+            .i18n
+            .get(&lang.code)
+            .map(|s| s.value.clone())
+            .unwrap_or_default();
         let shared = context::language_globals(site, lang, &locale);
         let editions = shared
             .editions
@@ -88,9 +105,20 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
         langs.push(LangRender {
             code: &lang.code,
             tera,
+            locale,
+            t,
             editions,
         });
     }
+    let c = &site.theme.config.chart;
+    let style = charts::Style {
+        palette: c.palette.clone(),
+        font: c.font.clone(),
+        ink: c.ink.clone(),
+        muted: c.muted.clone(),
+        grid: c.grid.clone(),
+    };
+    let waves = site.indicator_waves();
 
     let mut jobs = vec![Job::Entry, Job::NotFound, Job::Sitemap];
     for (li, _) in langs.iter().enumerate() {
@@ -101,37 +129,65 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
         for pi in 0..site.pages.len() {
             jobs.push(Job::Page(li, pi));
         }
+        if !waves.is_empty() {
+            jobs.push(Job::Indicators(li));
+            for id in waves.keys() {
+                jobs.push(Job::Indicator(li, id));
+            }
+        }
+    }
+    for ei in 0..site.editions.len() {
+        jobs.push(Job::OpenData(ei));
     }
 
     let errors = Mutex::new(Diagnostics::new());
     let report = Mutex::new(Report::default());
-    jobs.par_iter()
-        .for_each(|job| match render_job(site, &langs, job, opts) {
-            Ok((path, bytes, is_page)) => match sink.put(&path, &bytes) {
-                Ok(()) => {
-                    let mut r = report.lock().unwrap_or_else(|e| e.into_inner());
-                    r.files += 1;
-                    r.pages += usize::from(is_page);
-                }
-                Err(Error::Input(d)) => errors.lock().unwrap_or_else(|e| e.into_inner()).extend(d),
-                Err(Error::Io { path, source }) => errors
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(Diagnostic::file(path, format!("cannot write: {source}"))),
-            },
+    let env = Env {
+        site,
+        langs: &langs,
+        style: &style,
+        waves: &waves,
+        opts,
+    };
+    let record = |path: &str, bytes: &[u8], is_page: bool| match sink.put(path, bytes) {
+        Ok(()) => {
+            let mut r = report.lock().unwrap_or_else(|e| e.into_inner());
+            r.files += 1;
+            r.pages += usize::from(is_page);
+        }
+        Err(Error::Input(d)) => errors.lock().unwrap_or_else(|e| e.into_inner()).extend(d),
+        Err(Error::Io { path, source }) => errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Diagnostic::file(path, format!("cannot write: {source}"))),
+    };
+    jobs.par_iter().for_each(|job| match job {
+        Job::OpenData(ei) => {
+            for (path, bytes) in figures::open_data(site, *ei) {
+                record(&path, &bytes, false);
+            }
+        }
+        _ => match render_job(&env, job) {
+            Ok((path, bytes, is_page)) => record(&path, &bytes, is_page),
             Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).extend(d),
-        });
+        },
+    });
     let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     errors.into_result().map_err(Error::Input)?;
     Ok(report.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
-fn render_job(
-    site: &Site,
-    langs: &[LangRender<'_>],
-    job: &Job,
-    opts: &Options,
-) -> Result<(String, Vec<u8>, bool), Vec<Diagnostic>> {
+/// What every job reads.
+struct Env<'a> {
+    site: &'a Site,
+    langs: &'a [LangRender<'a>],
+    style: &'a charts::Style,
+    waves: &'a BTreeMap<&'a str, Vec<&'a crate::indicators::Indicator>>,
+    opts: &'a Options,
+}
+
+fn render_job(env: &Env<'_>, job: &Job<'_>) -> Result<(String, Vec<u8>, bool), Vec<Diagnostic>> {
+    let (site, langs, opts) = (env.site, env.langs, env.opts);
     let default = langs
         .iter()
         .find(|l| l.code == site.default_language)
@@ -199,28 +255,54 @@ fn render_job(
             let lr = &langs[*li];
             let page = &site.pages[*pi];
             let path = Site::url(lr.code, &page.path);
-            let ctx = page_context(site, lr, page, *li, &path)?;
+            let ctx = page_context(env, lr, page, *li, &path)?;
             let html = render_template(site, &lr.tera, &page.template, &ctx)?;
             return Ok((path, finish(html, opts), true));
         }
+        Job::Indicators(li) => {
+            let lr = &langs[*li];
+            let path = Site::url(lr.code, &site.indicators_path);
+            let ctx = indicators_context(env, lr, &path, None)?;
+            (path, "indicators.html", lr, ctx)
+        }
+        Job::Indicator(li, id) => {
+            let lr = &langs[*li];
+            let path = Site::url(lr.code, &format!("{}/{id}", site.indicators_path));
+            let ctx = indicators_context(env, lr, &path, Some(id))?;
+            (path, "indicator.html", lr, ctx)
+        }
+        Job::OpenData(_) => return Err(Vec::new()),
     };
     let html = render_template(site, &lr.tera, template, &ctx)?;
     Ok((path, finish(html, opts), true))
 }
 
 fn page_context(
-    site: &Site,
+    env: &Env<'_>,
     lr: &LangRender<'_>,
     page: &Page,
     li: usize,
     path: &str,
 ) -> Result<Context, Vec<Diagnostic>> {
+    let site = env.site;
     let version = &page.versions[li];
     let src = &version.source;
     let root = root_prefix(path);
-    let hooks = LinkHooks {
+    let counter = AtomicUsize::new(0);
+    let hooks = PageHooks {
         site,
         lang: lr.code,
+        edition: page.edition,
+        figures: figures::FigureEnv {
+            site,
+            lang: lr.code,
+            locale: &lr.locale,
+            tera: &lr.tera,
+            t: &lr.t,
+            style: env.style,
+            root: &root,
+            counter: &counter,
+        },
     };
     let md = markdown::to_html(
         &markdown::Input {
@@ -354,13 +436,15 @@ fn finish(html: String, opts: &Options) -> Vec<u8> {
     minify_html::minify(html.as_bytes(), &cfg)
 }
 
-/// Resolves `@/…` links for pages of one language.
-struct LinkHooks<'a> {
+/// Resolves `@/…` links and renders chart blocks for one page.
+struct PageHooks<'a> {
     site: &'a Site,
     lang: &'a str,
+    edition: Option<usize>,
+    figures: figures::FigureEnv<'a>,
 }
 
-impl Hooks for LinkHooks<'_> {
+impl Hooks for PageHooks<'_> {
     fn resolve_link(&self, target: &str) -> Option<String> {
         self.site
             .link_targets
@@ -368,9 +452,118 @@ impl Hooks for LinkHooks<'_> {
             .map(|folder| Site::url(self.lang, folder))
     }
 
-    fn embed(&self, _info: &str, _body: &str, _line: usize) -> Option<Result<String, EmbedError>> {
-        None
+    fn embed(&self, info: &str, body: &str, line: usize) -> Option<Result<String, EmbedError>> {
+        (info == "chart").then(|| self.figures.embed(body, line, self.edition))
     }
+}
+
+/// Context of the indicators index (`id == None`) or of one indicator page.
+fn indicators_context(
+    env: &Env<'_>,
+    lr: &LangRender<'_>,
+    path: &str,
+    id: Option<&str>,
+) -> Result<Context, Vec<Diagnostic>> {
+    let site = env.site;
+    let root = root_prefix(path);
+    let counter = AtomicUsize::new(0);
+    let fig = figures::FigureEnv {
+        site,
+        lang: lr.code,
+        locale: &lr.locale,
+        tera: &lr.tera,
+        t: &lr.t,
+        style: env.style,
+        root: &root,
+        counter: &counter,
+    };
+    let folder = match id {
+        Some(id) => format!("{}/{id}", site.indicators_path),
+        None => site.indicators_path.clone(),
+    };
+    let mut crumbs = vec![home_crumb(site, lr.code)];
+    let mut ctx = Context::new();
+    let list: Vec<context::IndicatorLink> = env
+        .waves
+        .iter()
+        .filter_map(|(id, waves)| {
+            let last = waves.last()?;
+            Some(context::IndicatorLink {
+                id: id.to_string(),
+                question: site.localize(&last.question, lr.code).text.to_string(),
+                url: Site::url(lr.code, &format!("{}/{id}", site.indicators_path)),
+                editions: waves
+                    .iter()
+                    .map(|w| Crumb {
+                        title: site
+                            .localize(&site.editions[w.edition].meta.title, lr.code)
+                            .text
+                            .to_string(),
+                        url: Site::url(lr.code, &site.editions[w.edition].path),
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    let title = lr.t.get("indicators").cloned().unwrap_or_default();
+    let page_title;
+    if let Some(id) = id {
+        let waves = env.waves.get(id).cloned().unwrap_or_default();
+        let mut items = Vec::new();
+        for w in &waves {
+            let html = fig
+                .figure(w, w.chart, None)
+                .map_err(|e| vec![Diagnostic::file(&w.file, e)])?;
+            items.push(context::WaveCtx {
+                edition: Crumb {
+                    title: site
+                        .localize(&site.editions[w.edition].meta.title, lr.code)
+                        .text
+                        .to_string(),
+                    url: Site::url(lr.code, &site.editions[w.edition].path),
+                },
+                year: site.editions[w.edition].meta.year,
+                figure: html,
+            });
+        }
+        let trend = if waves.len() > 1 {
+            Some(
+                fig.trend(&waves)
+                    .map_err(|e| vec![Diagnostic::file("", e)])?,
+            )
+        } else {
+            None
+        };
+        crumbs.push(Crumb {
+            title: title.clone(),
+            url: Site::url(lr.code, &site.indicators_path),
+        });
+        page_title = waves
+            .last()
+            .map(|w| site.localize(&w.question, lr.code).text.to_string())
+            .unwrap_or_default();
+        ctx.insert("waves", &items);
+        ctx.insert("trend", &trend);
+        ctx.insert("indicator_id", id);
+    } else {
+        page_title = title;
+    }
+    ctx.insert("indicators", &list);
+    let page = PageCtx {
+        kind: if id.is_some() {
+            "indicator"
+        } else {
+            "indicators"
+        },
+        title: &page_title,
+        url: path,
+        translations: translations(site, &folder),
+        breadcrumbs: crumbs,
+        ..PageCtx::default()
+    };
+    ctx.insert("page", &page);
+    ctx.insert("root", &root);
+    Ok(ctx)
 }
 
 /// Translation coverage as a table for the terminal.
