@@ -418,6 +418,9 @@ fn check_page(page: &PageSource, c: &mut Checker<'_>, p: &Project) {
         }
         c.diags.push(d);
     }
+    if let Some(d) = &page.front.date {
+        c.date(&d.value, &page.file, &page.text, d.pos, "date");
+    }
     if page.front.title.trim().is_empty() {
         c.diags
             .push(Diagnostic::file(&page.file, "page `title` is empty"));

@@ -228,7 +228,7 @@ impl Staging {
                 let _ = std::fs::remove_dir_all(&tmp);
                 return Err(Error::io(&self.out, e));
             }
-            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+            remove_tree(&old).map_err(|e| Error::io(&old, e))?;
         } else {
             std::fs::rename(&tmp, &self.out).map_err(|e| Error::io(&self.out, e))?;
         }
@@ -242,6 +242,21 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(tmp);
         }
     }
+}
+
+/// Removes a folder tree, its sub-folders in parallel: deleting the previous output of a large
+/// site is otherwise a long single-threaded tail of the build.
+pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 /// Copies the theme's static files to `assets/`.

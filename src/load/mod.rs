@@ -252,6 +252,9 @@ fn load_page(root: &Path, file: &Path) -> Result<PageSource, Diagnostic> {
     if let Some(t) = front.template.as_mut() {
         t.pos.line += split.yaml_line - 1;
     }
+    if let Some(d) = front.date.as_mut() {
+        d.pos.line += split.yaml_line - 1;
+    }
     let (body_offset, body_line) = (split.body_offset, split.body_line);
     Ok(PageSource {
         file: file.to_path_buf(),

@@ -274,6 +274,9 @@ pub struct FrontMatter {
     /// Order in the table of contents (smaller first; then by slug).
     #[serde(default)]
     pub weight: Option<i64>,
+    /// Date of the page (`YYYY-MM-DD`), shown formatted per locale.
+    #[serde(default)]
+    pub date: Option<Located<String>>,
     /// A template of the theme to render this page with (default `page.html`).
     #[serde(default)]
     pub template: Option<Located<String>>,

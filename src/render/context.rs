@@ -60,6 +60,8 @@ pub struct PageCtx<'a> {
     pub extra: Option<&'a Json>,
     pub prev: Option<Crumb>,
     pub next: Option<Crumb>,
+    /// The page's date from its front matter.
+    pub date: Option<DateCtx>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,6 +78,8 @@ pub struct PageLink {
     pub description: Option<String>,
     pub url: String,
     pub fallback: bool,
+    /// ISO date from the front matter (format with `| format_date`).
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,7 +177,7 @@ struct NavCtx {
     editions: Vec<Crumb>,
 }
 
-fn date_ctx(locale: &Locale, d: Option<Date>) -> Option<DateCtx> {
+pub fn date_ctx(locale: &Locale, d: Option<Date>) -> Option<DateCtx> {
     d.map(|d| DateCtx {
         iso: d.iso(),
         text: locale.date(d),
@@ -254,6 +258,7 @@ fn page_link(site: &Site, p: &crate::model::Page, lang: &str) -> PageLink {
         description: v.source.front.description.clone(),
         url: Site::url(lang, &p.path),
         fallback: v.is_fallback(),
+        date: v.source.front.date.as_ref().map(|d| d.value.clone()),
     }
 }
 

@@ -207,8 +207,8 @@ fn render_job(env: &Env<'_>, job: &Job<'_>) -> Result<(String, Vec<u8>, bool), V
         Job::Sitemap => {
             let path = "sitemap.xml".to_string();
             let ctx = context::sitemap(site);
-            let html = render_template(site, &default.tera, "sitemap.xml", &ctx)?;
-            return Ok((path, html.into_bytes(), false));
+            let xml = render_template(site, &default.tera, "sitemap.xml", &ctx)?;
+            return Ok((path, xml, false));
         }
         Job::Home(li) => {
             let lr = &langs[*li];
@@ -355,6 +355,13 @@ fn page_context(
         extra: Some(&page.extra),
         prev,
         next,
+        date: context::date_ctx(
+            &lr.locale,
+            src.front
+                .date
+                .as_ref()
+                .and_then(|d| crate::model::Date::parse(&d.value)),
+        ),
     };
     let mut ctx = Context::new();
     ctx.insert("page", &ctx_page);
@@ -410,19 +417,22 @@ fn translations<'a>(site: &'a Site, folder: &str) -> Vec<Translation<'a>> {
         .collect()
 }
 
+/// Renders straight into bytes: `Tera::render` would check the whole page is UTF-8 again.
 fn render_template(
     site: &Site,
     tera: &Tera,
     name: &str,
     ctx: &Context,
-) -> Result<String, Vec<Diagnostic>> {
-    tera.render(name, ctx)
-        .map_err(|e| vec![templates::to_diagnostic(&e, &site.theme, Some(name))])
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let mut out = Vec::with_capacity(16 * 1024);
+    tera.render_to(name, ctx, &mut out)
+        .map_err(|e| vec![templates::to_diagnostic(&e, &site.theme, Some(name))])?;
+    Ok(out)
 }
 
-fn finish(html: String, opts: &Options) -> Vec<u8> {
+fn finish(html: Vec<u8>, opts: &Options) -> Vec<u8> {
     if !opts.minify {
-        return html.into_bytes();
+        return html;
     }
     let cfg = minify_html::Cfg {
         minify_css: true,
@@ -433,7 +443,7 @@ fn finish(html: String, opts: &Options) -> Vec<u8> {
         keep_comments: false,
         ..minify_html::Cfg::default()
     };
-    minify_html::minify(html.as_bytes(), &cfg)
+    minify_html::minify(&html, &cfg)
 }
 
 /// Resolves `@/…` links and renders chart blocks for one page.
