@@ -30,6 +30,9 @@ pub trait Sink: Sync {
 pub struct Options {
     /// Minify HTML pages with minify-html (on for `build`, off for `check`).
     pub minify: bool,
+    /// The build writes the offline packages: pages link them, and the packages' root pages
+    /// are rendered (into `Report::package_roots`).
+    pub package: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -38,6 +41,8 @@ pub struct Report {
     pub pages: usize,
     /// Every file written by render (pages, sitemap…).
     pub files: usize,
+    /// With `Options::package`: the root page of every package.
+    pub package_roots: Vec<crate::offline::package::PackageRoot>,
 }
 
 /// Everything a page of one language shares.
@@ -55,6 +60,9 @@ enum Job {
     Home(usize),
     Edition(usize, usize),
     Page(usize, usize),
+    Print(usize, usize),
+    Feed(usize),
+    SearchIndex(usize),
 }
 
 /// Renders the whole site into `sink`. Errors of all pages are collected and reported together.
@@ -85,6 +93,10 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
         for (k, v) in shared.globals {
             global.insert_value(k, v);
         }
+        global.insert(
+            "offline",
+            &crate::offline::globals(site, &lang.code, opts.package),
+        );
         langs.push(LangRender {
             code: &lang.code,
             tera,
@@ -101,6 +113,11 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
         for pi in 0..site.pages.len() {
             jobs.push(Job::Page(li, pi));
         }
+        for ei in 0..site.editions.len() {
+            jobs.push(Job::Print(li, ei));
+        }
+        jobs.push(Job::Feed(li));
+        jobs.push(Job::SearchIndex(li));
     }
 
     let errors = Mutex::new(Diagnostics::new());
@@ -121,9 +138,24 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
             },
             Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).extend(d),
         });
-    let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut report = report.into_inner().unwrap_or_else(|e| e.into_inner());
+    if opts.package {
+        for (li, edition, ctx) in crate::offline::package::root_contexts(site) {
+            match render_template(site, &langs[li].tera, "entry.html", &ctx) {
+                Ok(html) => report
+                    .package_roots
+                    .push(crate::offline::package::PackageRoot {
+                        lang: li,
+                        edition,
+                        html: finish(html, opts),
+                    }),
+                Err(d) => errors.extend(d),
+            }
+        }
+    }
     errors.into_result().map_err(Error::Input)?;
-    Ok(report.into_inner().unwrap_or_else(|e| e.into_inner()))
+    Ok(report)
 }
 
 fn render_job(
@@ -202,6 +234,37 @@ fn render_job(
             let ctx = page_context(site, lr, page, *li, &path)?;
             let html = render_template(site, &lr.tera, &page.template, &ctx)?;
             return Ok((path, finish(html, opts), true));
+        }
+        Job::Print(li, ei) => {
+            let lr = &langs[*li];
+            let path = crate::offline::print_path(lr.code, &site.editions[*ei]);
+            let hooks = LinkHooks {
+                site,
+                lang: lr.code,
+            };
+            let ctx = crate::offline::print::context(
+                site,
+                lr.code,
+                *ei,
+                lr.editions[*ei].clone(),
+                &hooks,
+            )?;
+            (path, "print.html", lr, ctx)
+        }
+        Job::Feed(li) => {
+            let lr = &langs[*li];
+            let ctx = crate::offline::feed::context(site, lr.code);
+            let xml = render_template(site, &lr.tera, "atom.xml", &ctx)?;
+            return Ok((crate::offline::feed_path(lr.code), xml.into_bytes(), false));
+        }
+        Job::SearchIndex(li) => {
+            let code = langs[*li].code;
+            let js = crate::offline::search::index_js(site, code, None);
+            return Ok((
+                crate::offline::search_index_path(code),
+                js.into_bytes(),
+                false,
+            ));
         }
     };
     let html = render_template(site, &lr.tera, template, &ctx)?;
