@@ -418,6 +418,17 @@ mod tests {
     }
 
     #[test]
+    fn rewriting_keeps_multibyte_text_around_tags() {
+        let html =
+            "<p>نص عربي طويل <a href=../ar/index.html>العربية</a> — é <a href=b.html>b</a></p>";
+        let inside = set(&["fr/index.html", "fr/b.html"]);
+        assert_eq!(
+            rewrite_links("fr/index.html", html, &inside, None),
+            "<p>نص عربي طويل <a>العربية</a> — é <a href=b.html>b</a></p>"
+        );
+    }
+
+    #[test]
     fn zips_are_deterministic() {
         let mut files = BTreeMap::new();
         files.insert("index.html".to_string(), b"<p>hi".to_vec());
