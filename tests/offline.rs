@@ -256,6 +256,7 @@ fn packages_are_deterministic_self_contained_and_listed_in_the_manifest() {
                 );
             }
             assert!(names.contains(&format!("{prefix}print.html")), "{names:?}");
+            assert!(!names.iter().any(|n| n.ends_with("atom.xml")), "{names:?}");
             assert!(
                 anchors(&root).contains(&format!("{prefix}index.html")),
                 "{name}: the root page opens the edition"
@@ -268,6 +269,7 @@ fn packages_are_deterministic_self_contained_and_listed_in_the_manifest() {
             );
         } else {
             assert!(names.contains(&format!("{lang}/a-propos/index.html")));
+            assert!(names.contains(&format!("{lang}/atom.xml")));
             assert!(anchors(&root).contains(&format!("{lang}/index.html")));
         }
     }

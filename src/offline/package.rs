@@ -5,7 +5,8 @@
 //!   use (open data…), and a root `index.html`: the theme's `entry.html` for that language only.
 //! - `downloads/edition-<id>-<lang>.zip`: the edition's folder in that language (home, pages,
 //!   print version), the assets, the files they use, a search index of that edition only, and
-//!   a root `index.html` (`entry.html` greeting the edition).
+//!   a root `index.html` (`entry.html` greeting the edition). The language's feed is left out
+//!   (it announces every edition): its `<link>` goes to the main site or disappears.
 //!
 //! Each zip is a small site of its own: unzip, double-click `index.html`. Links to pages left
 //! out of the zip (the other language, other editions) point to the main site when
@@ -171,7 +172,9 @@ pub fn write(
             );
         }
         chosen.insert("index.html".into(), root.html.clone());
-        // The files the pages use (open data, the feed…), but no other page.
+        // The files the pages use (open data…), but no other page, and in an edition's package
+        // not the language's feed (it announces every edition).
+        let feed = crate::offline::feed_path(lang);
         let mut used = BTreeSet::new();
         for (path, bytes) in &chosen {
             if path.ends_with(".html") {
@@ -180,6 +183,7 @@ pub fn write(
                         && !r.ends_with(".html")
                         && files.contains(&r)
                         && !chosen.contains_key(&r)
+                        && !(root.edition.is_some() && r == feed)
                     {
                         used.insert(r);
                     }
@@ -265,11 +269,24 @@ pub fn zip_bytes(
     Ok(zip.finish().map_err(std::io::Error::other)?.into_inner())
 }
 
-/// Every `href` and `src` of a page.
+/// Every `href` and `src` of a page that reading it needs: not the other versions of the page
+/// (`<link rel="alternate">`: translations, feeds) nor its canonical address.
 fn references(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     for token in Tokenizer::new(html).flatten() {
         if let Token::StartTag(tag) = token {
+            let rel = tag
+                .attributes
+                .get(b"rel".as_slice())
+                .map(|r| String::from_utf8_lossy(&r.value).to_ascii_lowercase())
+                .unwrap_or_default();
+            if tag.name.as_slice() == b"link"
+                && rel
+                    .split_whitespace()
+                    .any(|r| r == "alternate" || r == "canonical")
+            {
+                continue;
+            }
             for key in [b"href".as_slice(), b"src".as_slice()] {
                 if let Some(v) = tag.attributes.get(key) {
                     out.push(String::from_utf8_lossy(&v.value).into_owned());
