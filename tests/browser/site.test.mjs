@@ -40,6 +40,11 @@ function build(root, args) {
 before(async () => {
   fs.cpSync(path.join(repo, 'tests/fixtures/basic'), project, { recursive: true });
   fs.cpSync(path.join(repo, 'themes/default'), path.join(project, 'themes/default'), { recursive: true });
+  // A second meeting page, so the print edition repeats the meeting data blocks.
+  for (const [lang, title] of [['fr', 'Rencontre d’Alpha, suite'], ['ar', 'لقاء ألفا، تتمة']]) {
+    fs.writeFileSync(path.join(project, `editions/2021-vague-test/pages/beta.${lang}.md`),
+      `---\ntitle: ${title}\nweight: 3\ntemplate: meeting.html\nextra: {meeting: alpha}\n---\n## Suite\n\nTexte.\n`);
+  }
   build(project, ['--package']);
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -224,6 +229,7 @@ test('axe-core finds no violation on edition homes, narrative and print pages in
     'fr/editions/2021-vague-test/intro/index.html',
     'ar/editions/2021-vague-test/alpha/index.html',
     'ar/editions/2021-vague-test/print.html',
+    'fr/editions/2021-vague-test/print.html',
     'fr/glossaire/index.html',
   ];
   const found = [];
