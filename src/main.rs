@@ -80,7 +80,7 @@ fn main() -> ExitCode {
             barometre::check(&opts).map(|r| (r, None))
         }
         Command::Verify { dir } => {
-            let dir = if dir.is_relative() {
+            let dir = if dir.is_relative() && cli.root != std::path::Path::new(".") {
                 cli.root.join(dir)
             } else {
                 dir.clone()

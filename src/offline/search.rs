@@ -178,17 +178,22 @@ fn extract(body: &str) -> Extract {
     }
 }
 
-fn excerpt(words: &[String]) -> String {
+/// At most EXCERPT_WORDS words of `text`, with an ellipsis when cut.
+fn excerpt<S: AsRef<str>>(words: &[S]) -> String {
     let mut x = words
         .iter()
         .take(EXCERPT_WORDS)
-        .cloned()
-        .collect::<Vec<_>>()
+        .map(AsRef::as_ref)
+        .collect::<Vec<&str>>()
         .join(" ");
     if words.len() > EXCERPT_WORDS {
         x.push('…');
     }
     x
+}
+
+fn short(text: &str) -> String {
+    excerpt(&text.split_whitespace().collect::<Vec<_>>())
 }
 
 /// The index of `lang` as a script. `edition`: only that edition (for its package), else the
@@ -218,7 +223,7 @@ pub fn index_js(site: &Site, lang: &str, edition: Option<usize>) -> String {
                 t: title.to_string(),
                 u: Site::url(lang, &ed.path),
                 s: ed.meta.year.to_string(),
-                x: summary.to_string(),
+                x: short(summary),
             },
             &[
                 (title, W_TITLE),
@@ -262,7 +267,7 @@ fn add_page(b: &mut Builder, page: &Page, li: usize, lang: &str, section: &str) 
             x: if description.is_empty() {
                 excerpt(&ex.words)
             } else {
-                description.clone()
+                short(&description)
             },
         },
         &[
