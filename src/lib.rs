@@ -14,6 +14,7 @@ pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod offline;
 pub mod render;
 pub mod validate;
 pub mod write;
@@ -33,6 +34,8 @@ pub struct Options {
     pub strict: bool,
     /// Minify HTML output.
     pub minify: bool,
+    /// Also write the offline packages (`downloads/*.zip`, see [`offline::package`]).
+    pub package: bool,
 }
 
 impl Options {
@@ -41,6 +44,7 @@ impl Options {
             root: root.into(),
             strict: false,
             minify: true,
+            package: false,
         }
     }
 }
@@ -56,6 +60,8 @@ pub struct Report {
     pub coverage: String,
     pub coverage_rows: Vec<model::CoverageRow>,
     pub seconds: f64,
+    /// The packages written (`build --package`).
+    pub packages: Vec<offline::package::Written>,
 }
 
 /// Load, validate and model the project: everything but rendering.
@@ -84,9 +90,15 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Error> {
         &sink,
         &render::Options {
             minify: opts.minify,
+            package: opts.package,
         },
     )?;
     write::copy_static(&site, &sink)?;
+    let packages = if opts.package {
+        offline::package::write(&site, sink.dir(), &sink, &rendered.package_roots)?
+    } else {
+        Vec::new()
+    };
     let manifest = staging.commit(sink)?;
     Ok(Report {
         pages: rendered.pages,
@@ -95,6 +107,7 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Error> {
         coverage: render::coverage_table(&site),
         coverage_rows: site.coverage.clone(),
         seconds: started.elapsed().as_secs_f64(),
+        packages,
     })
 }
 
@@ -106,7 +119,14 @@ pub fn check(opts: &Options) -> Result<Report, Error> {
     let (site, mut warnings) = load_site(opts)?;
     let scratch = std::env::temp_dir().join(format!("barometre-check-{}", std::process::id()));
     let (staging, sink) = write::Staging::new(&scratch.join("site"))?;
-    let rendered = render::render(&site, &sink, &render::Options { minify: true })?;
+    let rendered = render::render(
+        &site,
+        &sink,
+        &render::Options {
+            minify: true,
+            package: false,
+        },
+    )?;
     write::copy_static(&site, &sink)?;
     let links = linkcheck::check_dir(sink.dir(), site.base_url.as_deref())
         .map_err(|e| Error::io(sink.dir(), e));
@@ -133,5 +153,6 @@ pub fn check(opts: &Options) -> Result<Report, Error> {
         coverage: render::coverage_table(&site),
         coverage_rows: site.coverage.clone(),
         seconds: started.elapsed().as_secs_f64(),
+        packages: Vec::new(),
     })
 }

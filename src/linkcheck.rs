@@ -149,8 +149,9 @@ fn check_one(
     None
 }
 
-/// `target` relative to the folder of `from`, as a path from the site root.
-fn resolve(from: &str, target: &str) -> Option<String> {
+/// `target` relative to the folder of `from`, as a path from the site root (`None` when it
+/// leaves the folder).
+pub fn resolve(from: &str, target: &str) -> Option<String> {
     let mut parts: Vec<String> = Path::new(from)
         .parent()
         .map(|p| {

@@ -1,6 +1,6 @@
 //! The `barometre` command line. Exit codes: 0 success, 1 the input has errors (nothing was
-//! written), 2 command-line usage error, 3 the machine refused (I/O error; the previous
-//! output is untouched).
+//! written) or `verify` found differences, 2 command-line usage error, 3 the machine refused
+//! (I/O error; the previous output is untouched).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
     name = "barometre",
     version,
     about = "Compile the editions of a barometer into a bilingual static site that browses offline",
-    after_help = "Exit codes: 0 success; 1 errors in the input (nothing written); 2 usage error; 3 I/O error (previous output untouched)."
+    after_help = "Exit codes: 0 success; 1 errors in the input (nothing written), or `verify` found differences; 2 usage error; 3 I/O error (previous output untouched)."
 )]
 struct Cli {
     /// Project folder (the one holding site.yaml).
@@ -35,12 +35,22 @@ enum Command {
         /// Do not minify the HTML (for reading the output).
         #[arg(long)]
         no_minify: bool,
+        /// Also write zips to read offline: downloads/site-<lang>.zip and
+        /// downloads/edition-<id>-<lang>.zip (linked from the pages).
+        #[arg(long)]
+        package: bool,
     },
     /// Run every validation of `build` (templates and links included) without writing.
     Check {
         /// Treat missing translations as errors.
         #[arg(long)]
         strict: bool,
+    },
+    /// Check a copy of the built site (a mirror, an unzipped package) against its
+    /// manifest.json: lists missing, altered and extra files; exit code 1 on any difference.
+    Verify {
+        /// The folder holding the copy and its manifest.json.
+        dir: PathBuf,
     },
 }
 
@@ -51,10 +61,12 @@ fn main() -> ExitCode {
             out,
             strict,
             no_minify,
+            package,
         } => {
             let mut opts = barometre::Options::new(&cli.root);
             opts.strict = *strict;
             opts.minify = !no_minify;
+            opts.package = *package;
             let out = if out.is_relative() {
                 cli.root.join(out)
             } else {
@@ -67,6 +79,14 @@ fn main() -> ExitCode {
             opts.strict = *strict;
             barometre::check(&opts).map(|r| (r, None))
         }
+        Command::Verify { dir } => {
+            let dir = if dir.is_relative() && cli.root != std::path::Path::new(".") {
+                cli.root.join(dir)
+            } else {
+                dir.clone()
+            };
+            return barometre::offline::verify::run(&dir);
+        }
     };
     match result {
         Ok((report, out)) => {
@@ -75,13 +95,18 @@ fn main() -> ExitCode {
             }
             eprint!("{}", report.coverage);
             match out {
-                Some(out) => println!(
-                    "built {} pages ({} files) in {:.2} s into {}",
-                    report.pages,
-                    report.files,
-                    report.seconds,
-                    out.display()
-                ),
+                Some(out) => {
+                    for p in &report.packages {
+                        println!("package {} ({} files, {} bytes)", p.path, p.files, p.bytes);
+                    }
+                    println!(
+                        "built {} pages ({} files) in {:.2} s into {}",
+                        report.pages,
+                        report.files,
+                        report.seconds,
+                        out.display()
+                    )
+                }
                 None => println!(
                     "checked {} pages ({} files) in {:.2} s: no errors, {} warning(s)",
                     report.pages,

@@ -25,6 +25,16 @@ pub trait Hooks: Sync {
     /// relative to the site root (`fr/about/index.html`), or `None` when there is no such page.
     fn resolve_link(&self, target: &str) -> Option<String>;
 
+    /// The `href` written for an internal link: by default `root`, the resolved path and the
+    /// `#fragment`. A page that gathers several pages (the print edition) overrides it to turn
+    /// links between them into in-page anchors.
+    fn internal_href(&self, target: &str, fragment: Option<&str>, root: &str) -> Option<String> {
+        self.resolve_link(target).map(|resolved| match fragment {
+            Some(f) => format!("{root}{resolved}#{f}"),
+            None => format!("{root}{resolved}"),
+        })
+    }
+
     /// Renders a fenced block whose info string is `info` (e.g. `chart`). `None`: not an
     /// embed, render it as code. `Err(message)`: the block is wrong; `line` is its first line.
     fn embed(&self, info: &str, body: &str, line: usize) -> Option<Result<String, EmbedError>>;
@@ -275,11 +285,8 @@ fn rewrite_link(
             None => (target, None),
         };
         let path = path.trim_end_matches('/');
-        return match hooks.resolve_link(path) {
-            Some(resolved) => Ok(match fragment {
-                Some(f) => format!("{}{resolved}#{f}", input.root),
-                None => format!("{}{resolved}", input.root),
-            }),
+        return match hooks.internal_href(path, fragment, input.root) {
+            Some(href) => Ok(href),
             None => Err(LinkProblem(
                 format!("internal link to `@/{target}`: no such page"),
                 "write `@/<slug>` for a site page, `@/editions/<id>` or `@/editions/<id>/<slug>` for an edition".into(),

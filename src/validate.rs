@@ -18,6 +18,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "page.html",
     "404.html",
     "sitemap.xml",
+    "print.html",
+    "atom.xml",
 ];
 
 /// Ids, slugs and theme names: `[a-z0-9-]`, starting with a letter or digit, at most 100

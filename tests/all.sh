@@ -15,3 +15,13 @@ cargo test --locked
 
 echo "== barometre check (shipped site, strict translations)"
 cargo run --locked -q -- check --strict
+
+echo "== browser tests (Chromium: navigation, offline search, mirror, packages, axe-core, PDF, Nu HTML Checker)"
+cargo build --locked -q
+(
+  cd tests/browser
+  # --ignore-scripts: vnu-jar's postinstall would try to download a Java runtime; the
+  # machine's java runs the jar.
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  BAROMETRE_BIN="$PWD/../../target/debug/barometre" npm test
+)

@@ -43,8 +43,9 @@ fn fixture_builds_with_lang_dir_and_working_relative_links() {
         .keys()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect();
-    // entry + 404 + per language: home, 2 editions, 3 edition pages, 2 site pages.
-    assert_eq!(pages.len(), 2 + 2 * (1 + 2 + 3 + 2), "{pages:?}");
+    // entry + 404 + per language: home, 2 editions, 3 edition pages, 2 site pages, 2 print
+    // editions.
+    assert_eq!(pages.len(), 2 + 2 * (1 + 2 + 3 + 2 + 2), "{pages:?}");
     for page in &pages {
         let html = String::from_utf8_lossy(&tree[*page]);
         let (lang, dir) = html_lang_dir(&html);

@@ -33,6 +33,9 @@ pub trait Sink: Sync {
 pub struct Options {
     /// Minify HTML pages with minify-html (on for `build`, off for `check`).
     pub minify: bool,
+    /// The build writes the offline packages: pages link them, and the packages' root pages
+    /// are rendered (into `Report::package_roots`).
+    pub package: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -41,6 +44,8 @@ pub struct Report {
     pub pages: usize,
     /// Every file written by render (pages, sitemap…).
     pub files: usize,
+    /// With `Options::package`: the root page of every package.
+    pub package_roots: Vec<crate::offline::package::PackageRoot>,
 }
 
 /// Everything a page of one language shares.
@@ -66,6 +71,9 @@ enum Job<'a> {
     Indicator(usize, &'a str),
     /// The open data files of an edition (language-neutral).
     OpenData(usize),
+    Print(usize, usize),
+    Feed(usize),
+    SearchIndex(usize),
 }
 
 /// Renders the whole site into `sink`. Errors of all pages are collected and reported together.
@@ -102,6 +110,10 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
         for (k, v) in shared.globals {
             global.insert_value(k, v);
         }
+        global.insert(
+            "offline",
+            &crate::offline::globals(site, &lang.code, opts.package),
+        );
         langs.push(LangRender {
             code: &lang.code,
             tera,
@@ -135,6 +147,11 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
                 jobs.push(Job::Indicator(li, id));
             }
         }
+        for ei in 0..site.editions.len() {
+            jobs.push(Job::Print(li, ei));
+        }
+        jobs.push(Job::Feed(li));
+        jobs.push(Job::SearchIndex(li));
     }
     for ei in 0..site.editions.len() {
         jobs.push(Job::OpenData(ei));
@@ -172,9 +189,24 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
             Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).extend(d),
         },
     });
-    let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut report = report.into_inner().unwrap_or_else(|e| e.into_inner());
+    if opts.package {
+        for (li, edition, ctx) in crate::offline::package::root_contexts(site) {
+            match render_template(site, &langs[li].tera, "entry.html", &ctx) {
+                Ok(html) => report
+                    .package_roots
+                    .push(crate::offline::package::PackageRoot {
+                        lang: li,
+                        edition,
+                        html: finish(html, opts),
+                    }),
+                Err(d) => errors.extend(d),
+            }
+        }
+    }
     errors.into_result().map_err(Error::Input)?;
-    Ok(report.into_inner().unwrap_or_else(|e| e.into_inner()))
+    Ok(report)
 }
 
 /// What every job reads.
@@ -272,6 +304,50 @@ fn render_job(env: &Env<'_>, job: &Job<'_>) -> Result<(String, Vec<u8>, bool), V
             (path, "indicator.html", lr, ctx)
         }
         Job::OpenData(_) => return Err(Vec::new()),
+        Job::Print(li, ei) => {
+            let lr = &langs[*li];
+            let path = crate::offline::print_path(lr.code, &site.editions[*ei]);
+            let root = root_prefix(&path);
+            let counter = AtomicUsize::new(0);
+            let hooks = PageHooks {
+                site,
+                lang: lr.code,
+                edition: Some(*ei),
+                figures: figures::FigureEnv {
+                    site,
+                    lang: lr.code,
+                    locale: &lr.locale,
+                    tera: &lr.tera,
+                    t: &lr.t,
+                    style: env.style,
+                    root: &root,
+                    counter: &counter,
+                },
+            };
+            let ctx = crate::offline::print::context(
+                site,
+                lr.code,
+                *ei,
+                lr.editions[*ei].clone(),
+                &hooks,
+            )?;
+            (path, "print.html", lr, ctx)
+        }
+        Job::Feed(li) => {
+            let lr = &langs[*li];
+            let ctx = crate::offline::feed::context(site, lr.code);
+            let xml = render_template(site, &lr.tera, "atom.xml", &ctx)?;
+            return Ok((crate::offline::feed_path(lr.code), xml, false));
+        }
+        Job::SearchIndex(li) => {
+            let code = langs[*li].code;
+            let js = crate::offline::search::index_js(site, code, None);
+            return Ok((
+                crate::offline::search_index_path(code),
+                js.into_bytes(),
+                false,
+            ));
+        }
     };
     let html = render_template(site, &lr.tera, template, &ctx)?;
     Ok((path, finish(html, opts), true))
