@@ -271,16 +271,42 @@ function vnuErrors(dirs) {
   return messages.map((m) => `${m.url?.replace(/^file:/, '')}:${m.lastLine}: ${m.type}: ${m.message}`);
 }
 
-test('the Nu HTML Checker reports no error on the fixture site, a package and the shipped site', () => {
-  const dirs = [site, unzipped()];
-  // The shipped site, built into a temporary folder (public/ is left alone).
-  const shipped = path.join(tmp, 'shipped');
-  const r = spawnSync(bin, ['-C', repo, 'build', '--out', shipped, '--package'], { encoding: 'utf8' });
-  if (r.status === 0) {
-    dirs.push(shipped);
-  } else {
-    console.log(`# the shipped site does not build, not checked:\n${r.stderr}`);
+/** The shipped site, built once into a temporary folder (public/ is left alone). */
+let shippedDir = null;
+function shipped() {
+  if (shippedDir) return shippedDir;
+  const dir = path.join(tmp, 'shipped');
+  const r = spawnSync(bin, ['-C', repo, 'build', '--out', dir, '--package'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `the shipped site does not build:\n${r.stderr}`);
+  shippedDir = dir;
+  return dir;
+}
+
+test('axe-core finds no violation on the shipped pages with charts, in both languages', async () => {
+  const dir = shipped();
+  const pages = [
+    'fr/editions/2020-rencontres-regionales/enquete/index.html',
+    'ar/editions/2020-rencontres-regionales/enquete/index.html',
+    'ar/editions/2020-rencontres-regionales/oujda/index.html',
+    'fr/editions/2020-rencontres-regionales/recommandations/index.html',
+    'ar/indicateurs/ressources-pedagogiques-suffisantes/index.html',
+    'fr/indicateurs/index.html',
+    'ar/editions/2020-rencontres-regionales/index.html',
+  ];
+  const found = [];
+  for (const rel of pages) {
+    const { page, problems, close } = await open(pathToFileURL(path.join(dir, rel)).href);
+    // Open every data table so axe checks them too.
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    for (const v of await axeViolations(page)) found.push(`${rel}: ${v}`);
+    found.push(...problems.map((p) => `${rel}: ${p}`));
+    await close();
   }
+  assert.deepEqual(found, []);
+});
+
+test('the Nu HTML Checker reports no error on the fixture site, a package and the shipped site', () => {
+  const dirs = [site, unzipped(), shipped()];
   const count = dirs.map((d) => fs.readdirSync(d, { recursive: true }).filter((f) => f.endsWith('.html')).length)
     .reduce((a, b) => a + b, 0);
   console.log(`# vnu: ${count} HTML files in ${dirs.length} folders`);
