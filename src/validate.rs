@@ -18,9 +18,12 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "page.html",
     "404.html",
     "sitemap.xml",
-    "print.html",
-    "atom.xml",
 ];
+
+/// Optional templates: a theme that has them gets the output they render (like Hugo's output
+/// kinds): the print edition of each edition, and an Atom feed per language.
+pub const PRINT_TEMPLATE: &str = "print.html";
+pub const FEED_TEMPLATE: &str = "atom.xml";
 
 /// Ids, slugs and theme names: `[a-z0-9-]`, starting with a letter or digit, at most 100
 /// characters. This also guarantees they are safe as path segments (no `.`, `/`, `\`).

@@ -425,6 +425,9 @@ impl Default for IndicatorOptions {
 pub struct ThemeFile {
     #[serde(default)]
     pub chart: ChartStyleFile,
+    /// The theme has a search box: write a search index script per language.
+    #[serde(default)]
+    pub search: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -132,6 +132,7 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
     };
     let waves = site.indicator_waves();
 
+    let has = |name: &str| site.theme.templates.iter().any(|t| t.name == name);
     let mut jobs = vec![Job::Entry, Job::NotFound, Job::Sitemap];
     for (li, _) in langs.iter().enumerate() {
         jobs.push(Job::Home(li));
@@ -147,11 +148,17 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
                 jobs.push(Job::Indicator(li, id));
             }
         }
-        for ei in 0..site.editions.len() {
-            jobs.push(Job::Print(li, ei));
+        if has(crate::validate::PRINT_TEMPLATE) {
+            for ei in 0..site.editions.len() {
+                jobs.push(Job::Print(li, ei));
+            }
         }
-        jobs.push(Job::Feed(li));
-        jobs.push(Job::SearchIndex(li));
+        if has(crate::validate::FEED_TEMPLATE) {
+            jobs.push(Job::Feed(li));
+        }
+        if site.theme.config.search {
+            jobs.push(Job::SearchIndex(li));
+        }
     }
     for ei in 0..site.editions.len() {
         jobs.push(Job::OpenData(ei));
