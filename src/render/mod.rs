@@ -518,7 +518,8 @@ fn finish(html: Vec<u8>, opts: &Options) -> Vec<u8> {
         return html;
     }
     let cfg = minify_html::Cfg {
-        minify_css: true,
+        // Inline styles are a few short attributes; lightningcss per page costs more than it saves.
+        minify_css: false,
         // minify_js has open bugs (Zola turned it off too); our scripts are small.
         minify_js: false,
         keep_closing_tags: true,
