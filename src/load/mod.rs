@@ -200,17 +200,22 @@ fn load_edition(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<Edit
     })
 }
 
-/// Loads every `*.md` of `dir` (not recursive): `<slug>.<lang>.md`.
+/// Loads every `*.md` of `dir` (not recursive): `<slug>.<lang>.md`. Files are read and their
+/// front matter parsed in parallel; results keep the sorted file order.
 fn load_pages(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PageSource> {
+    use rayon::prelude::*;
     if !root.join(dir).is_dir() {
         return Vec::new();
     }
-    let mut pages = Vec::new();
-    for file in list_files(root, dir, diags) {
-        if file.extension().and_then(|e| e.to_str()) != Some("md") {
-            continue;
-        }
-        match load_page(root, &file) {
+    let files: Vec<PathBuf> = list_files(root, dir, diags)
+        .into_iter()
+        .filter(|f| f.extension().and_then(|e| e.to_str()) == Some("md"))
+        .collect();
+    let loaded: Vec<Result<PageSource, Diagnostic>> =
+        files.par_iter().map(|f| load_page(root, f)).collect();
+    let mut pages = Vec::with_capacity(loaded.len());
+    for r in loaded {
+        match r {
             Ok(p) => pages.push(p),
             Err(d) => diags.push(d),
         }
