@@ -8,11 +8,17 @@
 //! [`error::Diagnostic`]s and goes on collecting them, so one run shows every error.
 
 pub mod error;
+pub mod freeze;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod progress;
 pub mod render;
+pub mod scaffold;
+#[cfg(feature = "serve")]
+pub mod serve;
+pub mod summary;
 pub mod validate;
 pub mod write;
 
@@ -31,6 +37,8 @@ pub struct Options {
     pub strict: bool,
     /// Minify HTML output.
     pub minify: bool,
+    /// Draw a progress bar on stderr when the work lasts more than a moment.
+    pub progress: bool,
 }
 
 impl Options {
@@ -39,6 +47,7 @@ impl Options {
             root: root.into(),
             strict: false,
             minify: true,
+            progress: false,
         }
     }
 }
@@ -75,17 +84,23 @@ pub fn load_site(opts: &Options) -> Result<(Site, Diagnostics), Error> {
 pub fn build(opts: &Options, out: &Path) -> Result<Report, Error> {
     let started = Instant::now();
     write::check_output_dir(&opts.root, out)?;
+    let progress = progress::Progress::start(opts.progress);
+    progress.stage("loading");
     let (site, warnings) = load_site(opts)?;
     let (staging, sink) = write::Staging::new(out)?;
+    progress.steps("rendering", planned_files(&site));
+    let counting = progress.counting(&sink);
     let rendered = render::render(
         &site,
-        &sink,
+        &counting,
         &render::Options {
             minify: opts.minify,
         },
     )?;
-    write::copy_static(&site, &sink)?;
+    write::copy_static(&site, &counting)?;
+    progress.stage("writing");
     let manifest = staging.commit(sink)?;
+    progress.finish();
     Ok(Report {
         pages: rendered.pages,
         files: manifest.files.len() + 1,
@@ -101,13 +116,19 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Error> {
 /// removed afterwards).
 pub fn check(opts: &Options) -> Result<Report, Error> {
     let started = Instant::now();
+    let progress = progress::Progress::start(opts.progress);
+    progress.stage("loading");
     let (site, mut warnings) = load_site(opts)?;
     let scratch = std::env::temp_dir().join(format!("barometre-check-{}", std::process::id()));
     let (staging, sink) = write::Staging::new(&scratch.join("site"))?;
-    let rendered = render::render(&site, &sink, &render::Options { minify: true })?;
-    write::copy_static(&site, &sink)?;
+    progress.steps("rendering", planned_files(&site));
+    let counting = progress.counting(&sink);
+    let rendered = render::render(&site, &counting, &render::Options { minify: true })?;
+    write::copy_static(&site, &counting)?;
+    progress.stage("checking links");
     let links = linkcheck::check_dir(sink.dir(), site.base_url.as_deref())
         .map_err(|e| Error::io(sink.dir(), e));
+    progress.finish();
     drop(staging);
     let _ = std::fs::remove_dir_all(&scratch);
     let links = links?;
@@ -132,4 +153,12 @@ pub fn check(opts: &Options) -> Result<Report, Error> {
         coverage_rows: site.coverage.clone(),
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// About how many files `render` and the static copy write for `site`, for a progress bar:
+/// per language the home, each edition home and each page; the bilingual entry, 404 and
+/// sitemap; the theme's static files.
+fn planned_files(site: &Site) -> u64 {
+    let per_language = 1 + site.editions.len() + site.pages.len();
+    (site.languages.len() * per_language + 3 + site.theme.static_files.len()) as u64
 }

@@ -2,10 +2,11 @@
 //! written), 2 command-line usage error, 3 the machine refused (I/O error; the previous
 //! output is untouched).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
@@ -18,6 +19,9 @@ struct Cli {
     /// Project folder (the one holding site.yaml).
     #[arg(long, short = 'C', global = true, default_value = ".")]
     root: PathBuf,
+    /// No progress bar and no tables: only errors, warnings and the one-line summary.
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,65 +40,202 @@ enum Command {
         #[arg(long)]
         no_minify: bool,
     },
-    /// Run every validation of `build` (templates and links included) without writing.
+    /// Run every validation of `build` (templates, links, published-edition integrity)
+    /// without writing, and end with a summary table.
     Check {
+        /// Treat missing translations as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Build in memory and serve the site on 127.0.0.1 with live reload; rebuild on change.
+    #[cfg(feature = "serve")]
+    Serve {
+        /// Port on 127.0.0.1 (0: any free port; the address is printed).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Treat missing translations as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Scaffold new content.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+    /// Freeze an edition: set `status: published` and record its content hash in
+    /// edition.yaml. Later changes need a new version and a changelog entry.
+    Publish {
+        /// The edition id (its folder name under editions/).
+        id: String,
         /// Treat missing translations as errors.
         #[arg(long)]
         strict: bool,
     },
 }
 
+#[derive(Subcommand)]
+enum New {
+    /// A new edition folder: edition.yaml (draft, 0.1.0, TODO texts) and one page per language.
+    Edition {
+        /// The edition id, e.g. 2025-bism-vague-2 (a-z, 0-9 and `-`).
+        id: String,
+        /// Copy the indicator definitions of this previous edition, without their values.
+        #[arg(long)]
+        from: Option<String>,
+        /// The edition's kind (default: the previous edition's, else barometer-wave).
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
+        /// The edition's year (default: the year the id starts with, else this year).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    RegionalMeetings,
+    BarometerWave,
+}
+
+fn options(cli: &Cli, strict: bool) -> barometre::Options {
+    let mut opts = barometre::Options::new(&cli.root);
+    opts.strict = strict;
+    opts.progress = !cli.quiet && std::io::stderr().is_terminal();
+    opts
+}
+
+fn fail(e: &barometre::Error) -> ExitCode {
+    eprintln!("{e}");
+    ExitCode::from(e.exit_code() as u8)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
+    match &cli.command {
         Command::Build {
             out,
             strict,
             no_minify,
         } => {
-            let mut opts = barometre::Options::new(&cli.root);
-            opts.strict = *strict;
+            let mut opts = options(&cli, *strict);
             opts.minify = !no_minify;
             let out = if out.is_relative() {
                 cli.root.join(out)
             } else {
                 out.clone()
             };
-            barometre::build(&opts, &out).map(|r| (r, Some(out)))
+            match barometre::build(&opts, &out) {
+                Ok(report) => {
+                    print_warnings(&cli, &report);
+                    println!(
+                        "built {} pages ({} files) in {:.2} s into {}",
+                        report.pages,
+                        report.files,
+                        report.seconds,
+                        out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
         }
         Command::Check { strict } => {
-            let mut opts = barometre::Options::new(&cli.root);
-            opts.strict = *strict;
-            barometre::check(&opts).map(|r| (r, None))
-        }
-    };
-    match result {
-        Ok((report, out)) => {
-            for w in report.warnings.warnings() {
-                eprintln!("{w}");
+            let opts = options(&cli, *strict);
+            match barometre::check(&opts) {
+                Ok(report) => {
+                    print_warnings(&cli, &report);
+                    if !cli.quiet {
+                        eprint!(
+                            "{}",
+                            barometre::summary::Summary::of_report(&cli.root, &report)
+                        );
+                    }
+                    println!(
+                        "checked {} pages ({} files) in {:.2} s: no errors, {} warning(s)",
+                        report.pages,
+                        report.files,
+                        report.seconds,
+                        report.warnings.warnings().count()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    let code = fail(&e);
+                    if let (barometre::Error::Input(diags), false) = (&e, cli.quiet) {
+                        eprint!(
+                            "{}",
+                            barometre::summary::Summary::of_failure(&cli.root, diags)
+                        );
+                    }
+                    code
+                }
             }
-            eprint!("{}", report.coverage);
-            match out {
-                Some(out) => println!(
-                    "built {} pages ({} files) in {:.2} s into {}",
-                    report.pages,
-                    report.files,
-                    report.seconds,
-                    out.display()
-                ),
-                None => println!(
-                    "checked {} pages ({} files) in {:.2} s: no errors, {} warning(s)",
-                    report.pages,
-                    report.files,
-                    report.seconds,
-                    report.warnings.warnings().count()
-                ),
+        }
+        #[cfg(feature = "serve")]
+        Command::Serve { port, strict } => {
+            let opts = options(&cli, *strict);
+            match barometre::serve::serve(&opts, *port) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
             }
-            ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(e.exit_code() as u8)
+        Command::New {
+            what:
+                New::Edition {
+                    id,
+                    from,
+                    kind,
+                    year,
+                },
+        } => {
+            use barometre::load::schema::EditionKind;
+            let req = barometre::scaffold::NewEdition {
+                id: id.clone(),
+                from: from.clone(),
+                kind: kind.map(|k| match k {
+                    Kind::RegionalMeetings => EditionKind::RegionalMeetings,
+                    Kind::BarometerWave => EditionKind::BarometerWave,
+                }),
+                year: *year,
+            };
+            match barometre::scaffold::new_edition(&cli.root, &req) {
+                Ok(files) => {
+                    for f in &files {
+                        println!("created {}", barometre::error::display_path(f));
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
         }
+        Command::Publish { id, strict } => {
+            let opts = options(&cli, *strict);
+            match barometre::freeze::publish(&opts, id) {
+                Ok(p) if p.changed => {
+                    println!(
+                        "published {} version {}: {} recorded in editions/{}/edition.yaml",
+                        p.id, p.version, p.hash, p.id
+                    );
+                    ExitCode::SUCCESS
+                }
+                Ok(p) => {
+                    println!(
+                        "{} version {} is already published with this content ({})",
+                        p.id, p.version, p.hash
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
+    }
+}
+
+fn print_warnings(cli: &Cli, report: &barometre::Report) {
+    for w in report.warnings.warnings() {
+        eprintln!("{w}");
+    }
+    if !cli.quiet {
+        eprint!("{}", report.coverage);
     }
 }

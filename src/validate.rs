@@ -360,6 +360,8 @@ pub fn validate(p: &Project) -> Diagnostics {
         for page in &ed.pages {
             check_page(page, &mut c, p);
         }
+        // Published editions are frozen (content hash recorded by `barometre publish`).
+        c.diags.extend(crate::freeze::check(p, ed));
         for data in &ed.data {
             if !is_valid_id(&data.name) {
                 c.diags.push(Diagnostic::file(

@@ -59,6 +59,29 @@ enum Job {
 
 /// Renders the whole site into `sink`. Errors of all pages are collected and reported together.
 pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Error> {
+    render_selected(site, sink, opts, None)
+}
+
+/// Renders only what depends on the Markdown bodies of `pages` (indices into `site.pages`):
+/// each of them in every language, so the twins that show a changed text as a fallback are
+/// redone too. For `serve`, after an edit that left every front matter as it was (titles,
+/// weights and templates feed navigation and lists, so changing them needs [`render`]). A
+/// job that embeds page bodies elsewhere must be selected here as well.
+pub fn render_pages(
+    site: &Site,
+    pages: &[usize],
+    sink: &dyn Sink,
+    opts: &Options,
+) -> Result<Report, Error> {
+    render_selected(site, sink, opts, Some(pages))
+}
+
+fn render_selected(
+    site: &Site,
+    sink: &dyn Sink,
+    opts: &Options,
+    only_pages: Option<&[usize]>,
+) -> Result<Report, Error> {
     let mut locales = Vec::new();
     let mut diags = Diagnostics::new();
     for lang in &site.languages {
@@ -101,6 +124,10 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
         for pi in 0..site.pages.len() {
             jobs.push(Job::Page(li, pi));
         }
+    }
+
+    if let Some(only) = only_pages {
+        jobs.retain(|job| matches!(job, Job::Page(_, pi) if only.contains(pi)));
     }
 
     let errors = Mutex::new(Diagnostics::new());
