@@ -80,6 +80,7 @@ def main(binary, project, edits):
         _, build = wait_build(events, 0)
         editions = sorted(os.listdir(os.path.join(project, "editions")))
         latencies = []
+        originals = {}
         for i in range(edits):
             lang = ["fr", "ar"][i % 2]
             edition = editions[(i * 7) % len(editions)]
@@ -89,6 +90,7 @@ def main(binary, project, edits):
             marker = f"Marqueur de mesure {i} {time.time_ns()}."
             with open(path, encoding="utf-8") as f:
                 text = f.read()
+            originals.setdefault(path, text)
             time.sleep(0.3)  # let the previous rebuild settle
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text + "\n" + marker + "\n")
@@ -107,6 +109,7 @@ def main(binary, project, edits):
         path = os.path.join(project, "editions", edition, "pages", pages[0])
         with open(path, encoding="utf-8") as f:
             text = f.read()
+        originals.setdefault(path, text)
         time.sleep(0.3)
         with open(path, "w", encoding="utf-8") as f:
             f.write(text.replace("weight:", "description: mesure\nweight:", 1))
@@ -116,6 +119,10 @@ def main(binary, project, edits):
     finally:
         proc.kill()
         proc.wait()
+        # Leave the project as it was.
+        for path, text in locals().get("originals", {}).items():
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
 
 
 if __name__ == "__main__":

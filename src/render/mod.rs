@@ -41,8 +41,8 @@ pub struct Report {
 }
 
 /// Everything a page of one language shares.
-struct LangRender<'a> {
-    code: &'a str,
+struct LangRender {
+    code: String,
     tera: Tera,
     /// Each edition's template data in this language, in `site.editions` order.
     editions: Vec<Value>,
@@ -69,11 +69,20 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
 /// job that embeds page bodies elsewhere must be selected here as well.
 pub fn render_pages(
     site: &Site,
+    prepared: &Prepared,
     pages: &[usize],
     sink: &dyn Sink,
     opts: &Options,
 ) -> Result<Report, Error> {
-    render_selected(site, sink, opts, Some(pages))
+    run(site, prepared, sink, opts, Some(pages))
+}
+
+/// What every page of a language shares, prepared once per site: the compiled templates with
+/// the language's global context (site, navigation, UI strings, editions) and each edition's
+/// template data. Built from titles, front matter and data, not from page bodies: it stays
+/// valid for [`render_pages`] after edits of bodies only.
+pub struct Prepared {
+    langs: Vec<LangRender>,
 }
 
 fn render_selected(
@@ -82,6 +91,12 @@ fn render_selected(
     opts: &Options,
     only_pages: Option<&[usize]>,
 ) -> Result<Report, Error> {
+    let prepared = prepare(site)?;
+    run(site, &prepared, sink, opts, only_pages)
+}
+
+/// Compiles the theme and builds every language's shared context.
+pub fn prepare(site: &Site) -> Result<Prepared, Error> {
     let mut locales = Vec::new();
     let mut diags = Diagnostics::new();
     for lang in &site.languages {
@@ -109,12 +124,22 @@ fn render_selected(
             global.insert_value(k, v);
         }
         langs.push(LangRender {
-            code: &lang.code,
+            code: lang.code.clone(),
             tera,
             editions,
         });
     }
+    Ok(Prepared { langs })
+}
 
+fn run(
+    site: &Site,
+    prepared: &Prepared,
+    sink: &dyn Sink,
+    opts: &Options,
+    only_pages: Option<&[usize]>,
+) -> Result<Report, Error> {
+    let langs = &prepared.langs;
     let mut jobs = vec![Job::Entry, Job::NotFound, Job::Sitemap];
     for (li, _) in langs.iter().enumerate() {
         jobs.push(Job::Home(li));
@@ -133,7 +158,7 @@ fn render_selected(
     let errors = Mutex::new(Diagnostics::new());
     let report = Mutex::new(Report::default());
     jobs.par_iter()
-        .for_each(|job| match render_job(site, &langs, job, opts) {
+        .for_each(|job| match render_job(site, langs, job, opts) {
             Ok((path, bytes, is_page)) => match sink.put(&path, &bytes) {
                 Ok(()) => {
                     let mut r = report.lock().unwrap_or_else(|e| e.into_inner());
@@ -155,7 +180,7 @@ fn render_selected(
 
 fn render_job(
     site: &Site,
-    langs: &[LangRender<'_>],
+    langs: &[LangRender],
     job: &Job,
     opts: &Options,
 ) -> Result<(String, Vec<u8>, bool), Vec<Diagnostic>> {
@@ -183,15 +208,15 @@ fn render_job(
         }
         Job::Home(li) => {
             let lr = &langs[*li];
-            let path = Site::url(lr.code, "");
+            let path = Site::url(&lr.code, "");
             let mut ctx = Context::new();
             let page = PageCtx {
                 kind: "home",
-                title: site.localize(&site.title, lr.code).text,
+                title: site.localize(&site.title, &lr.code).text,
                 description: site
                     .description
                     .as_ref()
-                    .map(|d| site.localize(d, lr.code).text),
+                    .map(|d| site.localize(d, &lr.code).text),
                 url: &path,
                 translations: translations(site, ""),
                 breadcrumbs: vec![],
@@ -204,16 +229,16 @@ fn render_job(
         Job::Edition(li, ei) => {
             let lr = &langs[*li];
             let ed = &site.editions[*ei];
-            let path = Site::url(lr.code, &ed.path);
-            let title = site.localize(&ed.meta.title, lr.code);
+            let path = Site::url(&lr.code, &ed.path);
+            let title = site.localize(&ed.meta.title, &lr.code);
             let mut ctx = Context::new();
             let page = PageCtx {
                 kind: "edition",
                 title: title.text,
-                description: Some(site.localize(&ed.meta.summary, lr.code).text),
+                description: Some(site.localize(&ed.meta.summary, &lr.code).text),
                 url: &path,
                 translations: translations(site, &ed.path),
-                breadcrumbs: vec![home_crumb(site, lr.code)],
+                breadcrumbs: vec![home_crumb(site, &lr.code)],
                 edition: Some(&ed.id),
                 ..PageCtx::default()
             };
@@ -225,7 +250,7 @@ fn render_job(
         Job::Page(li, pi) => {
             let lr = &langs[*li];
             let page = &site.pages[*pi];
-            let path = Site::url(lr.code, &page.path);
+            let path = Site::url(&lr.code, &page.path);
             let ctx = page_context(site, lr, page, *li, &path)?;
             let html = render_template(site, &lr.tera, &page.template, &ctx)?;
             return Ok((path, finish(html, opts), true));
@@ -237,7 +262,7 @@ fn render_job(
 
 fn page_context(
     site: &Site,
-    lr: &LangRender<'_>,
+    lr: &LangRender,
     page: &Page,
     li: usize,
     path: &str,
@@ -247,7 +272,7 @@ fn page_context(
     let root = root_prefix(path);
     let hooks = LinkHooks {
         site,
-        lang: lr.code,
+        lang: &lr.code,
     };
     let md = markdown::to_html(
         &markdown::Input {
@@ -267,19 +292,19 @@ fn page_context(
         // The same source is rendered for several languages: report it once, from its own.
         return Err(Vec::new());
     }
-    let mut crumbs = vec![home_crumb(site, lr.code)];
+    let mut crumbs = vec![home_crumb(site, &lr.code)];
     if let Some(ei) = page.edition {
         let ed = &site.editions[ei];
         crumbs.push(Crumb {
-            title: site.localize(&ed.meta.title, lr.code).text.to_string(),
-            url: Site::url(lr.code, &ed.path),
+            title: site.localize(&ed.meta.title, &lr.code).text.to_string(),
+            url: Site::url(&lr.code, &ed.path),
         });
     }
     let fallback = version
         .is_fallback()
         .then(|| site.language(&src.lang))
         .flatten();
-    let (prev, next) = neighbours(site, page, lr.code);
+    let (prev, next) = neighbours(site, page, &lr.code);
     let ctx_page = PageCtx {
         kind: "page",
         title: &src.front.title,

@@ -248,9 +248,9 @@ fn is_input(rel: &Path) -> bool {
 struct Builder {
     opts: crate::Options,
     served: Arc<Served>,
-    /// The model of the last good build: `None` after a failure (the next change rebuilds
-    /// everything).
-    site: Option<Site>,
+    /// The model of the last good build and its prepared templates: `None` after a failure
+    /// (the next change rebuilds everything).
+    site: Option<(Site, render::Prepared)>,
 }
 
 impl Builder {
@@ -266,7 +266,7 @@ impl Builder {
     /// The pages to re-render when `changed` are only edits of page bodies, with each changed
     /// source reloaded into the model; `None` when everything must be rebuilt.
     fn pages_to_update(&mut self, changed: &[PathBuf]) -> Result<Option<Vec<usize>>, Diagnostics> {
-        let Some(site) = self.site.as_mut() else {
+        let Some((site, _)) = self.site.as_mut() else {
             return Ok(None);
         };
         let root = self.opts.root.clone();
@@ -332,12 +332,12 @@ impl Builder {
     }
 
     fn some_pages(&mut self, changed: &[PathBuf], pages: &[usize], started: Instant) {
-        let Some(site) = self.site.as_ref() else {
+        let Some((site, prepared)) = self.site.as_ref() else {
             return self.full(changed);
         };
         let sink = MemorySink::default();
         let opts = render::Options { minify: false };
-        match render::render_pages(site, pages, &sink, &opts) {
+        match render::render_pages(site, prepared, pages, &sink, &opts) {
             Ok(report) => {
                 self.served.publish(sink.into_files(), false);
                 println!(
@@ -362,15 +362,17 @@ impl Builder {
             let report = render::render(&site, &counting, &render::Options { minify: false })?;
             crate::write::copy_static(&site, &counting)?;
             progress.finish();
-            Ok((site, warnings, report, sink))
+            // Kept for the edits of page bodies that follow.
+            let prepared = render::prepare(&site)?;
+            Ok((site, prepared, warnings, report, sink))
         });
         match result {
-            Ok((site, warnings, report, sink)) => {
+            Ok((site, prepared, warnings, report, sink)) => {
                 for w in warnings.warnings() {
                     eprintln!("{w}");
                 }
                 self.served.publish(sink.into_files(), true);
-                self.site = Some(site);
+                self.site = Some((site, prepared));
                 let what = if changed.is_empty() {
                     String::new()
                 } else {
