@@ -19,7 +19,10 @@ struct FuzzHooks;
 impl Hooks for FuzzHooks {
     fn resolve_link(&self, target: &str) -> Option<String> {
         // Half the targets exist, so both paths run.
-        target.len().is_multiple_of(2).then(|| format!("fr/{target}/index.html"))
+        target
+            .len()
+            .is_multiple_of(2)
+            .then(|| format!("fr/{target}/index.html"))
     }
 
     fn embed(&self, info: &str, body: &str, line: usize) -> Option<Result<String, EmbedError>> {

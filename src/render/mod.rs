@@ -59,7 +59,8 @@ enum Job {
 
 /// Renders the whole site into `sink`. Errors of all pages are collected and reported together.
 pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Error> {
-    render_selected(site, sink, opts, None)
+    let prepared = prepare(site)?;
+    run(site, &prepared, sink, opts, None)
 }
 
 /// Renders only what depends on the Markdown bodies of `pages` (indices into `site.pages`):
@@ -83,16 +84,6 @@ pub fn render_pages(
 /// valid for [`render_pages`] after edits of bodies only.
 pub struct Prepared {
     langs: Vec<LangRender>,
-}
-
-fn render_selected(
-    site: &Site,
-    sink: &dyn Sink,
-    opts: &Options,
-    only_pages: Option<&[usize]>,
-) -> Result<Report, Error> {
-    let prepared = prepare(site)?;
-    run(site, &prepared, sink, opts, only_pages)
 }
 
 /// Compiles the theme and builds every language's shared context.
