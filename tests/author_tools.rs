@@ -216,6 +216,66 @@ fn serve_rebuilds_on_edit_and_keeps_the_last_good_site_on_error() {
 }
 
 #[test]
+fn serve_follows_front_matter_changes_and_keeps_published_editions_frozen() {
+    let site = fixture("basic");
+    let root = site.path();
+    assert!(
+        barometre(root, &["publish", "2021-vague-test"])
+            .status
+            .success()
+    );
+    let server = Server::start(root);
+
+    // A new title shows in the edition's contents: the front matter rebuilds everything.
+    let src = "editions/2019-rencontres-test/pages/synthese.fr.md";
+    write(
+        root,
+        src,
+        &read(root, src).replacen("title: ", "title: Nouveau titre — ", 1),
+    );
+    server.wait_for("the new title in the edition home", |s| {
+        s.get("/fr/editions/2019-rencontres-test/index.html")
+            .2
+            .contains("Nouveau titre — ")
+            .then_some(())
+    });
+
+    // Editing a page of a frozen edition is refused like `build` refuses it.
+    let before = server
+        .get("/fr/editions/2021-vague-test/intro/index.html")
+        .2;
+    let intro = read(root, INTRO);
+    write(
+        root,
+        INTRO,
+        &format!(
+            "{intro}
+Modification interdite.
+"
+        ),
+    );
+    let errors = server.wait_for("the freeze error", |s| {
+        s.status()["errors"].as_str().map(str::to_string)
+    });
+    assert!(
+        errors.contains("was published at version 1.1.0 and its folder has changed"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("barometre publish 2021-vague-test"),
+        "{errors}"
+    );
+    let (_, _, now) = server.get("/fr/editions/2021-vague-test/intro/index.html");
+    assert_eq!(now, before, "the refused change was served");
+
+    // Undoing the change clears the error.
+    write(root, INTRO, &intro);
+    server.wait_for("the recovery", |s| {
+        s.status()["errors"].is_null().then_some(())
+    });
+}
+
+#[test]
 fn build_output_never_holds_the_live_reload_script() {
     let site = fixture("basic");
     let out = barometre(site.path(), &["build"]);
