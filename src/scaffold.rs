@@ -233,6 +233,10 @@ pub fn without_values(file: &Path, text: &str) -> Result<String, Error> {
         }
         out.push_str(&format!("- {item}\n"));
     }
+    if items.is_empty() {
+        // A file of comments only would read as null, not as an empty list.
+        out.push_str("[]\n");
+    }
     Ok(out)
 }
 
@@ -376,6 +380,14 @@ mod tests {
         assert_eq!(v[0]["values"], serde_json::json!({}));
         assert!(v[0]["n"].is_null());
         assert_eq!(v[1], serde_json::json!({"id": "b", "kind": "count"}));
+    }
+
+    #[test]
+    fn an_empty_list_stays_a_list() {
+        // Found by the fuzz target: `[]` came back as a comment-only file (null).
+        let out = without_values(Path::new("i.yaml"), "[\t\t\t]").unwrap();
+        let v: Json = crate::load::yaml::parse(Path::new("o.yaml"), &out).unwrap();
+        assert_eq!(v, serde_json::json!([]));
     }
 
     #[test]
