@@ -9,13 +9,19 @@
 
 pub mod charts;
 pub mod error;
+pub mod freeze;
 pub mod indicators;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod offline;
+pub mod progress;
 pub mod render;
+pub mod scaffold;
+#[cfg(feature = "serve")]
+pub mod serve;
+pub mod summary;
 pub mod validate;
 pub mod write;
 
@@ -36,6 +42,8 @@ pub struct Options {
     pub minify: bool,
     /// Also write the offline packages (`downloads/*.zip`, see [`offline::package`]).
     pub package: bool,
+    /// Draw a progress bar on stderr when the work lasts more than a moment.
+    pub progress: bool,
 }
 
 impl Options {
@@ -45,6 +53,7 @@ impl Options {
             strict: false,
             minify: true,
             package: false,
+            progress: false,
         }
     }
 }
@@ -83,23 +92,30 @@ pub fn load_site(opts: &Options) -> Result<(Site, Diagnostics), Error> {
 pub fn build(opts: &Options, out: &Path) -> Result<Report, Error> {
     let started = Instant::now();
     write::check_output_dir(&opts.root, out)?;
+    let progress = progress::Progress::start(opts.progress);
+    progress.stage("loading");
     let (site, warnings) = load_site(opts)?;
     let (staging, sink) = write::Staging::new(out)?;
+    progress.steps("rendering", planned_files(&site));
+    let counting = progress.counting(&sink);
     let rendered = render::render(
         &site,
-        &sink,
+        &counting,
         &render::Options {
             minify: opts.minify,
             package: opts.package,
         },
     )?;
-    write::copy_static(&site, &sink)?;
+    write::copy_static(&site, &counting)?;
     let packages = if opts.package {
+        progress.stage("packaging");
         offline::package::write(&site, sink.dir(), &sink, &rendered.package_roots)?
     } else {
         Vec::new()
     };
+    progress.stage("writing");
     let manifest = staging.commit(sink)?;
+    progress.finish();
     Ok(Report {
         pages: rendered.pages,
         files: manifest.files.len() + 1,
@@ -116,20 +132,26 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Error> {
 /// removed afterwards).
 pub fn check(opts: &Options) -> Result<Report, Error> {
     let started = Instant::now();
+    let progress = progress::Progress::start(opts.progress);
+    progress.stage("loading");
     let (site, mut warnings) = load_site(opts)?;
     let scratch = std::env::temp_dir().join(format!("barometre-check-{}", std::process::id()));
     let (staging, sink) = write::Staging::new(&scratch.join("site"))?;
+    progress.steps("rendering", planned_files(&site));
+    let counting = progress.counting(&sink);
     let rendered = render::render(
         &site,
-        &sink,
+        &counting,
         &render::Options {
             minify: true,
             package: false,
         },
     )?;
-    write::copy_static(&site, &sink)?;
+    write::copy_static(&site, &counting)?;
+    progress.stage("checking links");
     let links = linkcheck::check_dir(sink.dir(), site.base_url.as_deref())
         .map_err(|e| Error::io(sink.dir(), e));
+    progress.finish();
     drop(staging);
     let _ = std::fs::remove_dir_all(&scratch);
     let links = links?;
@@ -155,4 +177,12 @@ pub fn check(opts: &Options) -> Result<Report, Error> {
         seconds: started.elapsed().as_secs_f64(),
         packages: Vec::new(),
     })
+}
+
+/// About how many files `render` and the static copy write for `site`, for a progress bar:
+/// per language the home, each edition home and each page; the bilingual entry, 404 and
+/// sitemap; the theme's static files.
+fn planned_files(site: &Site) -> u64 {
+    let per_language = 1 + site.editions.len() + site.pages.len();
+    (site.languages.len() * per_language + 3 + site.theme.static_files.len()) as u64
 }

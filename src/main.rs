@@ -1,23 +1,27 @@
 //! The `barometre` command line. Exit codes: 0 success, 1 the input has errors (nothing was
-//! written) or `verify` found differences, 2 command-line usage error, 3 the machine refused
-//! (I/O error; the previous output is untouched).
+//! written), 2 command-line usage error, 3 the machine refused (I/O error; the previous
+//! output is untouched).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
     name = "barometre",
     version,
     about = "Compile the editions of a barometer into a bilingual static site that browses offline",
-    after_help = "Exit codes: 0 success; 1 errors in the input (nothing written), or `verify` found differences; 2 usage error; 3 I/O error (previous output untouched)."
+    after_help = "Exit codes: 0 success; 1 errors in the input (nothing written); 2 usage error; 3 I/O error (previous output untouched)."
 )]
 struct Cli {
     /// Project folder (the one holding site.yaml).
     #[arg(long, short = 'C', global = true, default_value = ".")]
     root: PathBuf,
+    /// No progress bar and no tables: only errors, warnings and the one-line summary.
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,7 +44,8 @@ enum Command {
         #[arg(long)]
         package: bool,
     },
-    /// Run every validation of `build` (templates and links included) without writing.
+    /// Run every validation of `build` (templates, links, published-edition integrity)
+    /// without writing, and end with a summary table.
     Check {
         /// Treat missing translations as errors.
         #[arg(long)]
@@ -52,19 +57,78 @@ enum Command {
         /// The folder holding the copy and its manifest.json.
         dir: PathBuf,
     },
+    /// Build in memory and serve the site on 127.0.0.1 with live reload; rebuild on change.
+    #[cfg(feature = "serve")]
+    Serve {
+        /// Port on 127.0.0.1 (0: any free port; the address is printed).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Treat missing translations as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Scaffold new content.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+    /// Freeze an edition: set `status: published` and record its content hash in
+    /// edition.yaml. Later changes need a new version and a changelog entry.
+    Publish {
+        /// The edition id (its folder name under editions/).
+        id: String,
+        /// Treat missing translations as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// A new edition folder: edition.yaml (draft, 0.1.0, TODO texts) and one page per language.
+    Edition {
+        /// The edition id, e.g. 2025-bism-vague-2 (a-z, 0-9 and `-`).
+        id: String,
+        /// Copy the indicator definitions of this previous edition, without their values.
+        #[arg(long)]
+        from: Option<String>,
+        /// The edition's kind (default: the previous edition's, else barometer-wave).
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
+        /// The edition's year (default: the year the id starts with, else this year).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    RegionalMeetings,
+    BarometerWave,
+}
+
+fn options(cli: &Cli, strict: bool) -> barometre::Options {
+    let mut opts = barometre::Options::new(&cli.root);
+    opts.strict = strict;
+    opts.progress = !cli.quiet && std::io::stderr().is_terminal();
+    opts
+}
+
+fn fail(e: &barometre::Error) -> ExitCode {
+    eprintln!("{e}");
+    ExitCode::from(e.exit_code() as u8)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
+    match &cli.command {
         Command::Build {
             out,
             strict,
             no_minify,
             package,
         } => {
-            let mut opts = barometre::Options::new(&cli.root);
-            opts.strict = *strict;
+            let mut opts = options(&cli, *strict);
             opts.minify = !no_minify;
             opts.package = *package;
             let out = if out.is_relative() {
@@ -72,30 +136,9 @@ fn main() -> ExitCode {
             } else {
                 out.clone()
             };
-            barometre::build(&opts, &out).map(|r| (r, Some(out)))
-        }
-        Command::Check { strict } => {
-            let mut opts = barometre::Options::new(&cli.root);
-            opts.strict = *strict;
-            barometre::check(&opts).map(|r| (r, None))
-        }
-        Command::Verify { dir } => {
-            let dir = if dir.is_relative() && cli.root != std::path::Path::new(".") {
-                cli.root.join(dir)
-            } else {
-                dir.clone()
-            };
-            return barometre::offline::verify::run(&dir);
-        }
-    };
-    match result {
-        Ok((report, out)) => {
-            for w in report.warnings.warnings() {
-                eprintln!("{w}");
-            }
-            eprint!("{}", report.coverage);
-            match out {
-                Some(out) => {
+            match barometre::build(&opts, &out) {
+                Ok(report) => {
+                    print_warnings(&cli, &report);
                     for p in &report.packages {
                         println!("package {} ({} files, {} bytes)", p.path, p.files, p.bytes);
                     }
@@ -105,22 +148,118 @@ fn main() -> ExitCode {
                         report.files,
                         report.seconds,
                         out.display()
-                    )
+                    );
+                    ExitCode::SUCCESS
                 }
-                None => println!(
-                    "checked {} pages ({} files) in {:.2} s: no errors, {} warning(s)",
-                    report.pages,
-                    report.files,
-                    report.seconds,
-                    report.warnings.warnings().count()
-                ),
+                Err(e) => fail(&e),
             }
-            ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(e.exit_code() as u8)
+        Command::Check { strict } => {
+            let opts = options(&cli, *strict);
+            match barometre::check(&opts) {
+                Ok(report) => {
+                    print_warnings(&cli, &report);
+                    if !cli.quiet {
+                        eprint!(
+                            "{}",
+                            barometre::summary::Summary::of_report(&cli.root, &report)
+                        );
+                    }
+                    println!(
+                        "checked {} pages ({} files) in {:.2} s: no errors, {} warning(s)",
+                        report.pages,
+                        report.files,
+                        report.seconds,
+                        report.warnings.warnings().count()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    let code = fail(&e);
+                    if let (barometre::Error::Input(diags), false) = (&e, cli.quiet) {
+                        eprint!(
+                            "{}",
+                            barometre::summary::Summary::of_failure(&cli.root, diags)
+                        );
+                    }
+                    code
+                }
+            }
         }
+        Command::Verify { dir } => {
+            let dir = if dir.is_relative() && cli.root != std::path::Path::new(".") {
+                cli.root.join(dir)
+            } else {
+                dir.clone()
+            };
+            barometre::offline::verify::run(&dir)
+        }
+        #[cfg(feature = "serve")]
+        Command::Serve { port, strict } => {
+            let opts = options(&cli, *strict);
+            match barometre::serve::serve(&opts, *port) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        Command::New {
+            what:
+                New::Edition {
+                    id,
+                    from,
+                    kind,
+                    year,
+                },
+        } => {
+            use barometre::load::schema::EditionKind;
+            let req = barometre::scaffold::NewEdition {
+                id: id.clone(),
+                from: from.clone(),
+                kind: kind.map(|k| match k {
+                    Kind::RegionalMeetings => EditionKind::RegionalMeetings,
+                    Kind::BarometerWave => EditionKind::BarometerWave,
+                }),
+                year: *year,
+            };
+            match barometre::scaffold::new_edition(&cli.root, &req) {
+                Ok(files) => {
+                    for f in &files {
+                        println!("created {}", barometre::error::display_path(f));
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Publish { id, strict } => {
+            let opts = options(&cli, *strict);
+            match barometre::freeze::publish(&opts, id) {
+                Ok(p) if p.changed => {
+                    println!(
+                        "published {} version {}: {} recorded in editions/{}/edition.yaml",
+                        p.id, p.version, p.hash, p.id
+                    );
+                    ExitCode::SUCCESS
+                }
+                Ok(p) => {
+                    println!(
+                        "{} version {} is already published with this content ({})",
+                        p.id, p.version, p.hash
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
+    }
+}
+
+fn print_warnings(cli: &Cli, report: &barometre::Report) {
+    for w in report.warnings.warnings() {
+        eprintln!("{w}");
+    }
+    if !cli.quiet {
+        eprint!("{}", report.coverage);
     }
 }
 

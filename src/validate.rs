@@ -385,6 +385,8 @@ pub fn validate(p: &Project) -> Diagnostics {
                 }
             }
         }
+        // Published editions are frozen (content hash recorded by `barometre publish`).
+        c.diags.extend(crate::freeze::check(p, ed));
         for data in &ed.data {
             if !is_valid_id(&data.name) {
                 c.diags.push(Diagnostic::file(

@@ -223,7 +223,9 @@ fn load_pages(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PageSourc
     pages
 }
 
-fn load_page(root: &Path, file: &Path) -> Result<PageSource, Diagnostic> {
+/// Reads one page file (`<slug>.<lang>.md`, relative to `root`): its front matter parsed, its
+/// body located. (`serve` reloads a single edited page with it.)
+pub fn load_page(root: &Path, file: &Path) -> Result<PageSource, Diagnostic> {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

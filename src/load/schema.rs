@@ -213,6 +213,9 @@ pub struct EditionFile {
     /// Set by `barometre publish`: hash of the edition folder when it was frozen.
     #[serde(default)]
     pub content_hash: Option<String>,
+    /// Set by `barometre publish`: the `version` the `content_hash` was recorded for.
+    #[serde(default)]
+    pub content_hash_version: Option<Located<String>>,
 }
 
 /// ISO dates (`YYYY-MM-DD`).

@@ -49,8 +49,8 @@ pub struct Report {
 }
 
 /// Everything a page of one language shares.
-struct LangRender<'a> {
-    code: &'a str,
+struct LangRender {
+    code: String,
     tera: Tera,
     locale: Arc<Locale>,
     t: BTreeMap<String, String>,
@@ -78,6 +78,46 @@ enum Job<'a> {
 
 /// Renders the whole site into `sink`. Errors of all pages are collected and reported together.
 pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Error> {
+    let prepared = prepare(site, opts)?;
+    run(site, &prepared, sink, opts, None)
+}
+
+/// Renders the whole site with contexts prepared beforehand (`serve` keeps them for the edits
+/// that follow).
+pub fn render_prepared(
+    site: &Site,
+    prepared: &Prepared,
+    sink: &dyn Sink,
+    opts: &Options,
+) -> Result<Report, Error> {
+    run(site, prepared, sink, opts, None)
+}
+
+/// Renders only what depends on the Markdown bodies of `pages` (indices into `site.pages`):
+/// each of them in every language (the twins that show a changed text as a fallback are redone
+/// too), the print pages of their editions and the search indexes. For `serve`, after an edit
+/// that left every front matter as it was (titles, weights and templates feed navigation and
+/// lists, so changing them needs [`render`]).
+pub fn render_pages(
+    site: &Site,
+    prepared: &Prepared,
+    pages: &[usize],
+    sink: &dyn Sink,
+    opts: &Options,
+) -> Result<Report, Error> {
+    run(site, prepared, sink, opts, Some(pages))
+}
+
+/// What every page of a language shares, prepared once per site: the compiled templates with
+/// the language's global context (site, navigation, UI strings, editions) and each edition's
+/// template data. Built from titles, front matter and data, not from page bodies: it stays
+/// valid for [`render_pages`] after edits of bodies only.
+pub struct Prepared {
+    langs: Vec<LangRender>,
+}
+
+/// Compiles the theme and builds every language's shared context.
+pub fn prepare(site: &Site, opts: &Options) -> Result<Prepared, Error> {
     let mut locales = Vec::new();
     let mut diags = Diagnostics::new();
     for lang in &site.languages {
@@ -115,13 +155,24 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
             &crate::offline::globals(site, &lang.code, opts.package),
         );
         langs.push(LangRender {
-            code: &lang.code,
+            code: lang.code.clone(),
             tera,
             locale,
             t,
             editions,
         });
     }
+    Ok(Prepared { langs })
+}
+
+fn run(
+    site: &Site,
+    prepared: &Prepared,
+    sink: &dyn Sink,
+    opts: &Options,
+    only_pages: Option<&[usize]>,
+) -> Result<Report, Error> {
+    let langs = &prepared.langs;
     let c = &site.theme.config.chart;
     let style = charts::Style {
         palette: c.palette.clone(),
@@ -163,12 +214,24 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
     for ei in 0..site.editions.len() {
         jobs.push(Job::OpenData(ei));
     }
+    if let Some(only) = only_pages {
+        let editions: Vec<usize> = only
+            .iter()
+            .filter_map(|&pi| site.pages[pi].edition)
+            .collect();
+        jobs.retain(|job| match job {
+            Job::Page(_, pi) => only.contains(pi),
+            Job::Print(_, ei) => editions.contains(ei),
+            Job::SearchIndex(_) => true,
+            _ => false,
+        });
+    }
 
     let errors = Mutex::new(Diagnostics::new());
     let report = Mutex::new(Report::default());
     let env = Env {
         site,
-        langs: &langs,
+        langs,
         style: &style,
         waves: &waves,
         opts,
@@ -219,7 +282,7 @@ pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Er
 /// What every job reads.
 struct Env<'a> {
     site: &'a Site,
-    langs: &'a [LangRender<'a>],
+    langs: &'a [LangRender],
     style: &'a charts::Style,
     waves: &'a BTreeMap<&'a str, Vec<&'a crate::indicators::Indicator>>,
     opts: &'a Options,
@@ -251,15 +314,15 @@ fn render_job(env: &Env<'_>, job: &Job<'_>) -> Result<(String, Vec<u8>, bool), V
         }
         Job::Home(li) => {
             let lr = &langs[*li];
-            let path = Site::url(lr.code, "");
+            let path = Site::url(&lr.code, "");
             let mut ctx = Context::new();
             let page = PageCtx {
                 kind: "home",
-                title: site.localize(&site.title, lr.code).text,
+                title: site.localize(&site.title, &lr.code).text,
                 description: site
                     .description
                     .as_ref()
-                    .map(|d| site.localize(d, lr.code).text),
+                    .map(|d| site.localize(d, &lr.code).text),
                 url: &path,
                 translations: translations(site, ""),
                 breadcrumbs: vec![],
@@ -272,16 +335,16 @@ fn render_job(env: &Env<'_>, job: &Job<'_>) -> Result<(String, Vec<u8>, bool), V
         Job::Edition(li, ei) => {
             let lr = &langs[*li];
             let ed = &site.editions[*ei];
-            let path = Site::url(lr.code, &ed.path);
-            let title = site.localize(&ed.meta.title, lr.code);
+            let path = Site::url(&lr.code, &ed.path);
+            let title = site.localize(&ed.meta.title, &lr.code);
             let mut ctx = Context::new();
             let page = PageCtx {
                 kind: "edition",
                 title: title.text,
-                description: Some(site.localize(&ed.meta.summary, lr.code).text),
+                description: Some(site.localize(&ed.meta.summary, &lr.code).text),
                 url: &path,
                 translations: translations(site, &ed.path),
-                breadcrumbs: vec![home_crumb(site, lr.code)],
+                breadcrumbs: vec![home_crumb(site, &lr.code)],
                 edition: Some(&ed.id),
                 ..PageCtx::default()
             };
@@ -293,36 +356,36 @@ fn render_job(env: &Env<'_>, job: &Job<'_>) -> Result<(String, Vec<u8>, bool), V
         Job::Page(li, pi) => {
             let lr = &langs[*li];
             let page = &site.pages[*pi];
-            let path = Site::url(lr.code, &page.path);
+            let path = Site::url(&lr.code, &page.path);
             let ctx = page_context(env, lr, page, *li, &path)?;
             let html = render_template(site, &lr.tera, &page.template, &ctx)?;
             return Ok((path, finish(html, opts), true));
         }
         Job::Indicators(li) => {
             let lr = &langs[*li];
-            let path = Site::url(lr.code, &site.indicators_path);
+            let path = Site::url(&lr.code, &site.indicators_path);
             let ctx = indicators_context(env, lr, &path, None)?;
             (path, "indicators.html", lr, ctx)
         }
         Job::Indicator(li, id) => {
             let lr = &langs[*li];
-            let path = Site::url(lr.code, &format!("{}/{id}", site.indicators_path));
+            let path = Site::url(&lr.code, &format!("{}/{id}", site.indicators_path));
             let ctx = indicators_context(env, lr, &path, Some(id))?;
             (path, "indicator.html", lr, ctx)
         }
         Job::OpenData(_) => return Err(Vec::new()),
         Job::Print(li, ei) => {
             let lr = &langs[*li];
-            let path = crate::offline::print_path(lr.code, &site.editions[*ei]);
+            let path = crate::offline::print_path(&lr.code, &site.editions[*ei]);
             let root = root_prefix(&path);
             let counter = AtomicUsize::new(0);
             let hooks = PageHooks {
                 site,
-                lang: lr.code,
+                lang: &lr.code,
                 edition: Some(*ei),
                 figures: figures::FigureEnv {
                     site,
-                    lang: lr.code,
+                    lang: &lr.code,
                     locale: &lr.locale,
                     tera: &lr.tera,
                     t: &lr.t,
@@ -333,7 +396,7 @@ fn render_job(env: &Env<'_>, job: &Job<'_>) -> Result<(String, Vec<u8>, bool), V
             };
             let ctx = crate::offline::print::context(
                 site,
-                lr.code,
+                &lr.code,
                 *ei,
                 lr.editions[*ei].clone(),
                 &hooks,
@@ -342,12 +405,12 @@ fn render_job(env: &Env<'_>, job: &Job<'_>) -> Result<(String, Vec<u8>, bool), V
         }
         Job::Feed(li) => {
             let lr = &langs[*li];
-            let ctx = crate::offline::feed::context(site, lr.code);
+            let ctx = crate::offline::feed::context(site, &lr.code);
             let xml = render_template(site, &lr.tera, "atom.xml", &ctx)?;
-            return Ok((crate::offline::feed_path(lr.code), xml, false));
+            return Ok((crate::offline::feed_path(&lr.code), xml, false));
         }
         Job::SearchIndex(li) => {
-            let code = langs[*li].code;
+            let code = &langs[*li].code;
             let js = crate::offline::search::index_js(site, code, None);
             return Ok((
                 crate::offline::search_index_path(code),
@@ -362,7 +425,7 @@ fn render_job(env: &Env<'_>, job: &Job<'_>) -> Result<(String, Vec<u8>, bool), V
 
 fn page_context(
     env: &Env<'_>,
-    lr: &LangRender<'_>,
+    lr: &LangRender,
     page: &Page,
     li: usize,
     path: &str,
@@ -374,11 +437,11 @@ fn page_context(
     let counter = AtomicUsize::new(0);
     let hooks = PageHooks {
         site,
-        lang: lr.code,
+        lang: &lr.code,
         edition: page.edition,
         figures: figures::FigureEnv {
             site,
-            lang: lr.code,
+            lang: &lr.code,
             locale: &lr.locale,
             tera: &lr.tera,
             t: &lr.t,
@@ -405,19 +468,19 @@ fn page_context(
         // The same source is rendered for several languages: report it once, from its own.
         return Err(Vec::new());
     }
-    let mut crumbs = vec![home_crumb(site, lr.code)];
+    let mut crumbs = vec![home_crumb(site, &lr.code)];
     if let Some(ei) = page.edition {
         let ed = &site.editions[ei];
         crumbs.push(Crumb {
-            title: site.localize(&ed.meta.title, lr.code).text.to_string(),
-            url: Site::url(lr.code, &ed.path),
+            title: site.localize(&ed.meta.title, &lr.code).text.to_string(),
+            url: Site::url(&lr.code, &ed.path),
         });
     }
     let fallback = version
         .is_fallback()
         .then(|| site.language(&src.lang))
         .flatten();
-    let (prev, next) = neighbours(site, page, lr.code);
+    let (prev, next) = neighbours(site, page, &lr.code);
     let ctx_page = PageCtx {
         kind: "page",
         title: &src.front.title,
@@ -554,7 +617,7 @@ impl Hooks for PageHooks<'_> {
 /// Context of the indicators index (`id == None`) or of one indicator page.
 fn indicators_context(
     env: &Env<'_>,
-    lr: &LangRender<'_>,
+    lr: &LangRender,
     path: &str,
     id: Option<&str>,
 ) -> Result<Context, Vec<Diagnostic>> {
@@ -563,7 +626,7 @@ fn indicators_context(
     let counter = AtomicUsize::new(0);
     let fig = figures::FigureEnv {
         site,
-        lang: lr.code,
+        lang: &lr.code,
         locale: &lr.locale,
         tera: &lr.tera,
         t: &lr.t,
@@ -575,7 +638,7 @@ fn indicators_context(
         Some(id) => format!("{}/{id}", site.indicators_path),
         None => site.indicators_path.clone(),
     };
-    let mut crumbs = vec![home_crumb(site, lr.code)];
+    let mut crumbs = vec![home_crumb(site, &lr.code)];
     let mut ctx = Context::new();
     let list: Vec<context::IndicatorLink> = env
         .waves
@@ -584,16 +647,16 @@ fn indicators_context(
             let last = waves.last()?;
             Some(context::IndicatorLink {
                 id: id.to_string(),
-                question: site.localize(&last.question, lr.code).text.to_string(),
-                url: Site::url(lr.code, &format!("{}/{id}", site.indicators_path)),
+                question: site.localize(&last.question, &lr.code).text.to_string(),
+                url: Site::url(&lr.code, &format!("{}/{id}", site.indicators_path)),
                 editions: waves
                     .iter()
                     .map(|w| Crumb {
                         title: site
-                            .localize(&site.editions[w.edition].meta.title, lr.code)
+                            .localize(&site.editions[w.edition].meta.title, &lr.code)
                             .text
                             .to_string(),
-                        url: Site::url(lr.code, &site.editions[w.edition].path),
+                        url: Site::url(&lr.code, &site.editions[w.edition].path),
                     })
                     .collect(),
             })
@@ -611,10 +674,10 @@ fn indicators_context(
             items.push(context::WaveCtx {
                 edition: Crumb {
                     title: site
-                        .localize(&site.editions[w.edition].meta.title, lr.code)
+                        .localize(&site.editions[w.edition].meta.title, &lr.code)
                         .text
                         .to_string(),
-                    url: Site::url(lr.code, &site.editions[w.edition].path),
+                    url: Site::url(&lr.code, &site.editions[w.edition].path),
                 },
                 year: site.editions[w.edition].meta.year,
                 figure: html,
@@ -630,11 +693,11 @@ fn indicators_context(
         };
         crumbs.push(Crumb {
             title: title.clone(),
-            url: Site::url(lr.code, &site.indicators_path),
+            url: Site::url(&lr.code, &site.indicators_path),
         });
         page_title = waves
             .last()
-            .map(|w| site.localize(&w.question, lr.code).text.to_string())
+            .map(|w| site.localize(&w.question, &lr.code).text.to_string())
             .unwrap_or_default();
         ctx.insert("waves", &items);
         ctx.insert("trend", &trend);

@@ -1,0 +1,422 @@
+//! `barometre serve`: build in memory, serve on the loopback interface, watch the inputs,
+//! rebuild what changed and reload the open pages.
+//!
+//! - The site is rendered into memory (not minified) and served from there by a small HTTP
+//!   server on `127.0.0.1` only ([`http`]). Nothing is written to disk.
+//! - Every HTML response gets a `<script>` for live reload (`livereload.js`, a file of this
+//!   folder compiled in): it follows the server's state over server-sent events, reloads on a
+//!   new build and shows the errors of a failed one over the page. `build` never adds it.
+//! - A failed rebuild keeps the last good site served; its errors go to the terminal and to
+//!   the overlay.
+//! - Editing the body of an existing page re-renders only that page in every language
+//!   ([`crate::render::render_pages`]); anything else (site.yaml, themes, edition.yaml, data,
+//!   front matter, added or removed files), or any change after a failed build, rebuilds
+//!   everything.
+
+mod http;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::error::{Diagnostics, Error};
+use crate::model::Site;
+use crate::render::{self, Sink};
+
+/// The inputs watched, relative to the project root.
+pub const WATCHED_DIRS: &[&str] = &["content", "editions", "themes"];
+pub const SITE_FILE: &str = "site.yaml";
+
+/// Quiet time after a file event before rebuilding: editors save in several writes.
+const SETTLE: Duration = Duration::from_millis(10);
+
+/// What the open pages follow: the number of the last good build and the errors of the last
+/// attempt, if it failed.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct State {
+    pub build: u64,
+    pub errors: Option<String>,
+}
+
+/// The site being served and its state, shared by the builder and the HTTP server.
+pub struct Served {
+    files: RwLock<HashMap<String, Arc<[u8]>>>,
+    state: tokio::sync::watch::Sender<State>,
+}
+
+impl Served {
+    fn new() -> Served {
+        Served {
+            files: RwLock::new(HashMap::new()),
+            state: tokio::sync::watch::Sender::new(State::default()),
+        }
+    }
+
+    fn file(&self, path: &str) -> Option<Arc<[u8]>> {
+        self.files
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+            .cloned()
+    }
+
+    fn has_site(&self) -> bool {
+        self.state.borrow().build > 0
+    }
+
+    /// Swaps in a new set of files (all of them, or only the changed ones).
+    fn publish(&self, files: Vec<(String, Vec<u8>)>, replace_all: bool) {
+        {
+            let mut map = self.files.write().unwrap_or_else(|e| e.into_inner());
+            if replace_all {
+                map.clear();
+            }
+            for (path, bytes) in files {
+                map.insert(path, Arc::from(bytes));
+            }
+        }
+        self.state.send_modify(|s| {
+            s.build += 1;
+            s.errors = None;
+        });
+    }
+
+    fn fail(&self, errors: String) {
+        self.state.send_modify(|s| s.errors = Some(errors));
+    }
+}
+
+/// Collects rendered files in memory.
+#[derive(Default)]
+struct MemorySink {
+    files: Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        crate::write::check_output_path(path)?;
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), bytes.to_vec()));
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Runs `barometre serve` until the process is stopped.
+pub fn serve(opts: &crate::Options, port: u16) -> Result<(), Error> {
+    let root = std::path::absolute(&opts.root).map_err(|e| Error::io(&opts.root, e))?;
+    let mut opts = opts.clone();
+    opts.root = root.clone();
+    opts.minify = false;
+    let served = Arc::new(Served::new());
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("tokio runtime", e))?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))
+        .map_err(|e| Error::io(format!("127.0.0.1:{port}"), e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::io(format!("127.0.0.1:{port}"), e))?;
+
+    // Watch before the first build, so no edit made during it is missed.
+    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher =
+        notify::recommended_watcher(tx).map_err(|e| Error::io(&root, std::io::Error::other(e)))?;
+    let mut watched = BTreeSet::new();
+    watch_inputs(&mut watcher, &root, &mut watched)?;
+
+    let mut builder = Builder {
+        opts,
+        served: Arc::clone(&served),
+        site: None,
+    };
+    builder.full(&[]);
+    println!(
+        "serving {} on http://{addr}/ (Ctrl+C to stop)",
+        root.display()
+    );
+
+    std::thread::spawn(move || {
+        while let Some(changed) = next_changes(&rx, &builder.opts.root) {
+            if changed
+                .iter()
+                .any(|p| WATCHED_DIRS.contains(&p.to_string_lossy().as_ref()))
+            {
+                let _ = watch_inputs(&mut watcher, &builder.opts.root, &mut watched);
+            }
+            builder.rebuild(&changed);
+        }
+    });
+    runtime
+        .block_on(http::run(listener, served))
+        .map_err(|e| Error::io(addr.to_string(), e))
+}
+
+/// Watches `site.yaml` (through the root folder) and each input folder that exists.
+fn watch_inputs(
+    watcher: &mut notify::RecommendedWatcher,
+    root: &Path,
+    watched: &mut BTreeSet<PathBuf>,
+) -> Result<(), Error> {
+    let watch_err = |p: &Path, e: notify::Error| Error::io(p, std::io::Error::other(e));
+    if watched.insert(root.to_path_buf()) {
+        watcher
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| watch_err(root, e))?;
+    }
+    for dir in WATCHED_DIRS {
+        let path = root.join(dir);
+        if path.is_dir() && watched.insert(path.clone()) {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| watch_err(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Waits for the next batch of changes to the inputs: paths relative to `root`, after a
+/// short quiet time. `None` when the watcher is gone.
+fn next_changes(
+    rx: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    root: &Path,
+) -> Option<Vec<PathBuf>> {
+    loop {
+        let mut changed = BTreeSet::new();
+        let first = rx.recv().ok()?;
+        collect(first, root, &mut changed);
+        while let Ok(more) = rx.recv_timeout(SETTLE) {
+            collect(more, root, &mut changed);
+        }
+        if !changed.is_empty() {
+            return Some(changed.into_iter().collect());
+        }
+    }
+}
+
+fn collect(event: notify::Result<notify::Event>, root: &Path, out: &mut BTreeSet<PathBuf>) {
+    let Ok(event) = event else {
+        // The watcher lost events (queue overflow…): rebuild everything.
+        out.insert(PathBuf::from(SITE_FILE));
+        return;
+    };
+    if matches!(event.kind, notify::EventKind::Access(_)) {
+        return;
+    }
+    for path in event.paths {
+        let Ok(rel) = path.strip_prefix(root) else {
+            continue;
+        };
+        if is_input(rel) {
+            out.insert(rel.to_path_buf());
+        }
+    }
+}
+
+/// Is `rel` a file or folder the build reads? Hidden files (editor swap files, our own
+/// temporary files) and backups are not.
+fn is_input(rel: &Path) -> bool {
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let top = first == SITE_FILE || WATCHED_DIRS.contains(&first.as_ref());
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    top && !rel
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        && !name.ends_with('~')
+        && !name.ends_with(".swp")
+}
+
+struct Builder {
+    opts: crate::Options,
+    served: Arc<Served>,
+    /// The model of the last good build and its prepared templates: `None` after a failure
+    /// (the next change rebuilds everything).
+    site: Option<(Site, render::Prepared)>,
+}
+
+impl Builder {
+    fn rebuild(&mut self, changed: &[PathBuf]) {
+        let started = Instant::now();
+        match self.pages_to_update(changed) {
+            Ok(Some(pages)) => self.some_pages(changed, &pages, started),
+            Ok(None) => self.full(changed),
+            Err(diags) => self.report_failure(&Error::Input(diags)),
+        }
+    }
+
+    /// The pages to re-render when `changed` are only edits of page bodies, with each changed
+    /// source reloaded into the model; `None` when everything must be rebuilt.
+    fn pages_to_update(&mut self, changed: &[PathBuf]) -> Result<Option<Vec<usize>>, Diagnostics> {
+        let Some((site, _)) = self.site.as_mut() else {
+            return Ok(None);
+        };
+        let root = self.opts.root.clone();
+        let mut pages = BTreeSet::new();
+        let mut updates = Vec::new();
+        for rel in changed {
+            let is_page = rel.extension().is_some_and(|e| e == "md")
+                && (rel.starts_with("content")
+                    || rel.parent().is_some_and(|p| p.ends_with("pages")));
+            if !is_page || !root.join(rel).is_file() {
+                return Ok(None);
+            }
+            let users: Vec<usize> = site
+                .pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.versions.iter().any(|v| v.source.file == *rel))
+                .map(|(i, _)| i)
+                .collect();
+            let Some(old) = users
+                .first()
+                .and_then(|&i| {
+                    site.pages[i]
+                        .versions
+                        .iter()
+                        .find(|v| v.source.file == *rel)
+                })
+                .map(|v| Arc::clone(&v.source))
+            else {
+                return Ok(None); // a new page
+            };
+            let new = crate::load::load_page(&root, rel).map_err(Diagnostics::from)?;
+            if new.text.get(..new.body_offset) != old.text.get(..old.body_offset) {
+                return Ok(None); // the front matter changed: titles and order may have
+            }
+            // A published edition stays frozen.
+            if let Some(ei) = site.pages[users[0]].edition {
+                let ed = &site.editions[ei];
+                if ed.meta.content_hash.is_some() {
+                    let text =
+                        crate::load::read_text(&root, &ed.file).map_err(Diagnostics::from)?;
+                    let dir = ed.file.parent().unwrap_or(Path::new(""));
+                    let mut d = crate::freeze::diagnostics(&root, dir, &ed.meta, &ed.file, &text);
+                    if d.has_errors() {
+                        d.sort();
+                        return Err(d);
+                    }
+                }
+            }
+            pages.extend(users.iter().copied());
+            updates.push((rel.clone(), users, Arc::new(new)));
+        }
+        for (rel, users, new) in updates {
+            for i in users {
+                for v in &mut site.pages[i].versions {
+                    if v.source.file == rel {
+                        v.source = Arc::clone(&new);
+                    }
+                }
+            }
+        }
+        Ok(Some(pages.into_iter().collect()))
+    }
+
+    fn some_pages(&mut self, changed: &[PathBuf], pages: &[usize], started: Instant) {
+        let Some((site, prepared)) = self.site.as_ref() else {
+            return self.full(changed);
+        };
+        let sink = MemorySink::default();
+        let opts = render::Options {
+            minify: false,
+            package: false,
+        };
+        match render::render_pages(site, prepared, pages, &sink, &opts) {
+            Ok(report) => {
+                self.served.publish(sink.into_files(), false);
+                println!(
+                    "rebuilt {} page(s) in {} ms ({})",
+                    report.pages,
+                    started.elapsed().as_millis(),
+                    names(changed)
+                );
+            }
+            Err(e) => self.report_failure(&e),
+        }
+    }
+
+    /// Rebuilds everything; keeps the last good site on failure.
+    fn full(&mut self, changed: &[PathBuf]) {
+        let started = Instant::now();
+        let result = crate::load_site(&self.opts).and_then(|(site, warnings)| {
+            let sink = MemorySink::default();
+            let progress = crate::progress::Progress::start(self.opts.progress);
+            progress.stage("rendering");
+            let counting = progress.counting(&sink);
+            let opts = render::Options {
+                minify: false,
+                package: false,
+            };
+            // Kept for the edits of page bodies that follow.
+            let prepared = render::prepare(&site, &opts)?;
+            let report = render::render_prepared(&site, &prepared, &counting, &opts)?;
+            crate::write::copy_static(&site, &counting)?;
+            progress.finish();
+            Ok((site, prepared, warnings, report, sink))
+        });
+        match result {
+            Ok((site, prepared, warnings, report, sink)) => {
+                for w in warnings.warnings() {
+                    eprintln!("{w}");
+                }
+                self.served.publish(sink.into_files(), true);
+                self.site = Some((site, prepared));
+                let what = if changed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", names(changed))
+                };
+                println!(
+                    "built {} pages in {} ms{what}",
+                    report.pages,
+                    started.elapsed().as_millis()
+                );
+            }
+            Err(e) => self.report_failure(&e),
+        }
+    }
+
+    fn report_failure(&mut self, e: &Error) {
+        self.site = None;
+        let text = e.to_string();
+        eprintln!("{text}");
+        let kept = if self.served.has_site() {
+            "still serving the last good build"
+        } else {
+            "nothing to serve until the errors are fixed"
+        };
+        eprintln!("serve: the change does not build; {kept}");
+        self.served.fail(text);
+    }
+}
+
+fn names(changed: &[PathBuf]) -> String {
+    let mut s: Vec<String> = changed
+        .iter()
+        .take(3)
+        .map(|p| crate::error::display_path(p))
+        .collect();
+    if changed.len() > 3 {
+        s.push(format!("and {} more", changed.len() - 3));
+    }
+    s.join(", ")
+}
