@@ -213,7 +213,10 @@ fn collect(event: notify::Result<notify::Event>, root: &Path, out: &mut BTreeSet
         out.insert(PathBuf::from(SITE_FILE));
         return;
     };
-    if matches!(event.kind, notify::EventKind::Access(_)) {
+    // Reading files (the build does) is no change; closing a file written to is.
+    use notify::event::{AccessKind, AccessMode, EventKind};
+    if matches!(event.kind, EventKind::Access(kind) if kind != AccessKind::Close(AccessMode::Write))
+    {
         return;
     }
     for path in event.paths {
