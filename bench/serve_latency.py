@@ -9,7 +9,7 @@ time a different page, alternating French and Arabic. The latency of one edit is
 from the end of the file write to the arrival of the `state` event that makes open pages
 reload; the page is then fetched to check it holds the new text. Prints each figure, the
 median, and for contrast one front-matter edit (a full rebuild). Use a project on /dev/shm
-(bench/make_corpus.py) and a release binary. Pure standard library.
+(bench/to_barometre.py --theme default) and a release binary. Pure standard library.
 """
 
 import http.client
@@ -91,7 +91,10 @@ def main(binary, project, edits):
             with open(path, encoding="utf-8") as f:
                 text = f.read()
             originals.setdefault(path, text)
-            time.sleep(0.3)  # let the previous rebuild settle
+            # Edits come 2 s apart, as an author saving and looking: after each reload, serve
+            # re-renders the edition's print page (all its pages: ~1 s for 500) before it
+            # takes the next change, so back-to-back saves within that second wait for it.
+            time.sleep(2.0)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text + "\n" + marker + "\n")
             t0 = time.perf_counter()

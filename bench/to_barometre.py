@@ -4,7 +4,9 @@ barometre project (OUT/barometre/): one edition per section, each page of the se
 narrative page of the edition, in French and Arabic, with the bench theme (bench/theme/),
 whose templates do the same work as the Hugo and Zola templates of gen_corpus.py.
 
-Usage: to_barometre.py OUT    (reads OUT/corpus, writes OUT/barometre)
+Usage: to_barometre.py OUT [--theme default]
+  reads OUT/corpus, writes OUT/barometre; `--theme default` uses the repository's default
+  theme instead of the bench theme (for `serve` latency on realistic pages).
 """
 import os
 import re
@@ -28,20 +30,22 @@ def q(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def main(out):
+def main(out, theme="bench"):
     src = os.path.join(out, "corpus")
     dst = os.path.join(out, "barometre")
     if os.path.exists(dst):
         shutil.rmtree(dst)
     os.makedirs(dst)
-    shutil.copytree(os.path.join(HERE, "theme"), os.path.join(dst, "themes", "bench"))
+    theme_dir = (os.path.join(HERE, "theme") if theme == "bench"
+                 else os.path.join(os.path.dirname(HERE), "themes", theme))
+    shutil.copytree(theme_dir, os.path.join(dst, "themes", theme))
     langs = ["fr", "ar"]
     home = {l: front(open(os.path.join(src, l, "_index.md"), encoding="utf-8").read()) for l in langs}
     with open(os.path.join(dst, "site.yaml"), "w", encoding="utf-8") as f:
         f.write("title: {fr: %s, ar: %s}\n" % (q("Baromètre"), q("البارومتر")))
         f.write("description: {fr: %s, ar: %s}\n" % (q(home["fr"][1].strip()), q(home["ar"][1].strip())))
         f.write("default_language: fr\nlanguages:\n  - {code: fr, name: Français, dir: ltr}\n"
-                "  - {code: ar, name: العربية, locale: ar-MA, dir: rtl}\ntheme: bench\n")
+                "  - {code: ar, name: العربية, locale: ar-MA, dir: rtl}\ntheme: %s\n" % theme)
     link = re.compile(r"\]\((?:/ar)?/([a-z0-9-]+)/([a-z0-9-]+)/\)")
     for section in sorted(os.listdir(os.path.join(src, "fr"))):
         sdir = os.path.join(src, "fr", section)
@@ -72,4 +76,10 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    args = sys.argv[1:]
+    theme = "bench"
+    if "--theme" in args:
+        i = args.index("--theme")
+        theme = args[i + 1]
+        del args[i:i + 2]
+    main(args[0], theme)

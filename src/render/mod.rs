@@ -93,11 +93,10 @@ pub fn render_prepared(
     run(site, prepared, sink, opts, None)
 }
 
-/// Renders only what depends on the Markdown bodies of `pages` (indices into `site.pages`):
-/// each of them in every language (the twins that show a changed text as a fallback are redone
-/// too), the print pages of their editions and the search indexes. For `serve`, after an edit
-/// that left every front matter as it was (titles, weights and templates feed navigation and
-/// lists, so changing them needs [`render`]).
+/// Renders `pages` (indices into `site.pages`) in every language (the twins that show a
+/// changed text as a fallback are redone too). For `serve`, after an edit that left every front
+/// matter as it was (titles, weights and templates feed navigation and lists, so changing them
+/// needs [`render`]). What gathers many pages follows with [`render_gathering`].
 pub fn render_pages(
     site: &Site,
     prepared: &Prepared,
@@ -105,7 +104,27 @@ pub fn render_pages(
     sink: &dyn Sink,
     opts: &Options,
 ) -> Result<Report, Error> {
-    run(site, prepared, sink, opts, Some(pages))
+    run(site, prepared, sink, opts, Some((pages, Subset::Pages)))
+}
+
+/// Renders what gathers the bodies of `pages` with many others: the print pages of their
+/// editions and the search indexes. Much longer than the pages themselves on a large edition,
+/// so `serve` runs it after the browser has reloaded the edited page.
+pub fn render_gathering(
+    site: &Site,
+    prepared: &Prepared,
+    pages: &[usize],
+    sink: &dyn Sink,
+    opts: &Options,
+) -> Result<Report, Error> {
+    run(site, prepared, sink, opts, Some((pages, Subset::Gathering)))
+}
+
+/// Which jobs of a partial render to keep.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Subset {
+    Pages,
+    Gathering,
 }
 
 /// What every page of a language shares, prepared once per site: the compiled templates with
@@ -170,7 +189,7 @@ fn run(
     prepared: &Prepared,
     sink: &dyn Sink,
     opts: &Options,
-    only_pages: Option<&[usize]>,
+    only: Option<(&[usize], Subset)>,
 ) -> Result<Report, Error> {
     let langs = &prepared.langs;
     let c = &site.theme.config.chart;
@@ -214,15 +233,15 @@ fn run(
     for ei in 0..site.editions.len() {
         jobs.push(Job::OpenData(ei));
     }
-    if let Some(only) = only_pages {
-        let editions: Vec<usize> = only
+    if let Some((pages, subset)) = only {
+        let editions: Vec<usize> = pages
             .iter()
             .filter_map(|&pi| site.pages[pi].edition)
             .collect();
-        jobs.retain(|job| match job {
-            Job::Page(_, pi) => only.contains(pi),
-            Job::Print(_, ei) => editions.contains(ei),
-            Job::SearchIndex(_) => true,
+        jobs.retain(|job| match (job, subset) {
+            (Job::Page(_, pi), Subset::Pages) => pages.contains(pi),
+            (Job::Print(_, ei), Subset::Gathering) => editions.contains(ei),
+            (Job::SearchIndex(_), Subset::Gathering) => true,
             _ => false,
         });
     }

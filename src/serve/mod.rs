@@ -84,6 +84,14 @@ impl Served {
         });
     }
 
+    /// Replaces files without reloading the open pages (the slow follow-up of an edit).
+    fn update(&self, files: Vec<(String, Vec<u8>)>) {
+        let mut map = self.files.write().unwrap_or_else(|e| e.into_inner());
+        for (path, bytes) in files {
+            map.insert(path, Arc::from(bytes));
+        }
+    }
+
     fn fail(&self, errors: String) {
         self.state.send_modify(|s| s.errors = Some(errors));
     }
@@ -353,6 +361,13 @@ impl Builder {
                     names(changed)
                 );
             }
+            Err(e) => return self.report_failure(&e),
+        }
+        // Then the print pages of the edition and the search indexes, which gather many
+        // bodies: the edited page has already reloaded.
+        let sink = MemorySink::default();
+        match render::render_gathering(site, prepared, pages, &sink, &opts) {
+            Ok(_) => self.served.update(sink.into_files()),
             Err(e) => self.report_failure(&e),
         }
     }
