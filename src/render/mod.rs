@@ -298,6 +298,28 @@ fn run(
     Ok(report)
 }
 
+impl LangRender {
+    /// What a page's chart figures need in this language.
+    fn figures<'a>(
+        &'a self,
+        site: &'a Site,
+        style: &'a charts::Style,
+        root: &'a str,
+        counter: &'a AtomicUsize,
+    ) -> figures::FigureEnv<'a> {
+        figures::FigureEnv {
+            site,
+            lang: &self.code,
+            locale: &self.locale,
+            tera: &self.tera,
+            t: &self.t,
+            style,
+            root,
+            counter,
+        }
+    }
+}
+
 /// What every job reads.
 struct Env<'a> {
     site: &'a Site,
@@ -402,16 +424,7 @@ fn render_job(env: &Env<'_>, job: &Job<'_>) -> Result<(String, Vec<u8>, bool), V
                 site,
                 lang: &lr.code,
                 edition: Some(*ei),
-                figures: figures::FigureEnv {
-                    site,
-                    lang: &lr.code,
-                    locale: &lr.locale,
-                    tera: &lr.tera,
-                    t: &lr.t,
-                    style: env.style,
-                    root: &root,
-                    counter: &counter,
-                },
+                figures: lr.figures(site, env.style, &root, &counter),
             };
             let ctx = crate::offline::print::context(
                 site,
@@ -458,16 +471,7 @@ fn page_context(
         site,
         lang: &lr.code,
         edition: page.edition,
-        figures: figures::FigureEnv {
-            site,
-            lang: &lr.code,
-            locale: &lr.locale,
-            tera: &lr.tera,
-            t: &lr.t,
-            style: env.style,
-            root: &root,
-            counter: &counter,
-        },
+        figures: lr.figures(site, env.style, &root, &counter),
     };
     let md = markdown::to_html(
         &markdown::Input {
@@ -643,16 +647,7 @@ fn indicators_context(
     let site = env.site;
     let root = root_prefix(path);
     let counter = AtomicUsize::new(0);
-    let fig = figures::FigureEnv {
-        site,
-        lang: &lr.code,
-        locale: &lr.locale,
-        tera: &lr.tera,
-        t: &lr.t,
-        style: env.style,
-        root: &root,
-        counter: &counter,
-    };
+    let fig = lr.figures(site, env.style, &root, &counter);
     let folder = match id {
         Some(id) => format!("{}/{id}", site.indicators_path),
         None => site.indicators_path.clone(),
