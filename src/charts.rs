@@ -182,17 +182,22 @@ fn legend(chart: &Chart, style: &Style, svg: &mut Svg, y: f64) -> f64 {
     row + 28.0
 }
 
+/// A category's label above its bars, from the reading start; returns the height it takes.
+fn row_label(chart: &Chart, svg: &mut Svg, y: f64, label: &str) -> f64 {
+    let (x, anchor) = if chart.rtl {
+        (W - PAD, "end")
+    } else {
+        (PAD, "start")
+    };
+    svg.text(x, y + 14.0, anchor, r#" font-weight="600""#, label);
+    22.0
+}
+
 fn stacked(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
     let mut y = PAD + legend(chart, style, svg, PAD);
     let (x0, width) = (PAD, W - 2.0 * PAD);
     for (ci, cat) in chart.categories.iter().enumerate() {
-        let (lx, anchor) = if chart.rtl {
-            (W - PAD, "end")
-        } else {
-            (PAD, "start")
-        };
-        svg.text(lx, y + 14.0, anchor, r#" font-weight="600""#, cat);
-        y += 22.0;
+        y += row_label(chart, svg, y, cat);
         let total: f64 = chart.series.iter().filter_map(|s| s.values[ci]).sum();
         let mut offset = 0.0;
         if total <= 0.0 {
@@ -239,13 +244,7 @@ fn horizontal(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
     // Room for the value label at the end of the longest bar.
     let width = W - 2.0 * PAD - 70.0;
     for (ci, cat) in chart.categories.iter().enumerate() {
-        let (lx, anchor) = if chart.rtl {
-            (W - PAD, "end")
-        } else {
-            (PAD, "start")
-        };
-        svg.text(lx, y + 14.0, anchor, r#" font-weight="600""#, cat);
-        y += 22.0;
+        y += row_label(chart, svg, y, cat);
         for (si, s) in chart.series.iter().enumerate() {
             let w = s.values[ci].map_or(0.0, |v| width * v / max);
             let color = style.color(if chart.series.len() == 1 { 0 } else { si });

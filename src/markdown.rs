@@ -64,6 +64,20 @@ pub struct Input<'a> {
     pub id_prefix: &'a str,
 }
 
+impl<'a> Input<'a> {
+    /// The body of a page's source file, written into a page `root` away from the site root.
+    pub fn of_page(src: &'a crate::load::PageSource, root: &'a str, id_prefix: &'a str) -> Self {
+        Input {
+            file: &src.file,
+            whole: &src.text,
+            body: src.body(),
+            first_line: src.body_line,
+            root,
+            id_prefix,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Output {
     pub html: String,

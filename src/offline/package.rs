@@ -19,12 +19,12 @@
 //! backend), and as timestamp the newest date of the data in the zip (its editions'
 //! changelog and dates), 1980-01-01 when there is none.
 
+use crate::render::context::Greeting;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Write};
 use std::path::Path;
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::Context;
 
@@ -55,17 +55,6 @@ pub struct Written {
     pub files: usize,
 }
 
-#[derive(Serialize)]
-struct Greeting<'a> {
-    code: &'a str,
-    name: &'a str,
-    dir: &'a str,
-    title: &'a str,
-    description: Option<&'a str>,
-    url: String,
-    t: Option<&'a BTreeMap<String, String>>,
-}
-
 /// The contexts of every package's root page (`entry.html` with one greeting): per language
 /// the whole site, then each edition. Rendered with that language's templates.
 pub fn root_contexts(site: &Site) -> Vec<(usize, Option<usize>, Context)> {
@@ -91,15 +80,7 @@ pub fn root_contexts(site: &Site) -> Vec<(usize, Option<usize>, Context)> {
                     )
                 }
             };
-            let greeting = Greeting {
-                code: &l.code,
-                name: &l.name,
-                dir: l.dir.as_str(),
-                title,
-                description,
-                url,
-                t: site.theme.i18n.get(&l.code).map(|s| &s.value),
-            };
+            let greeting = Greeting::new(site, l, title, description, url);
             let mut ctx = Context::new();
             ctx.insert("root", "");
             ctx.insert("greetings", &[greeting]);

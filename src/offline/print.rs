@@ -109,14 +109,7 @@ pub fn context(
         let src = &version.source;
         let id_prefix = format!("{}--", page.slug);
         let md = markdown::to_html(
-            &markdown::Input {
-                file: &src.file,
-                whole: &src.text,
-                body: src.body(),
-                first_line: src.body_line,
-                root: &root,
-                id_prefix: &id_prefix,
-            },
+            &markdown::Input::of_page(src, &root, &id_prefix),
             &print_hooks,
         );
         if md.diagnostics.iter().any(Diagnostic::is_error) {

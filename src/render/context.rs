@@ -343,9 +343,10 @@ fn edition_ctx(site: &Site, e: &Edition, lang: &str, locale: &Locale) -> Edition
     }
 }
 
-/// One language's entry on a page that speaks every language (the entry page, 404).
+/// One language's entry on a page that speaks every language (the entry page, 404, the root
+/// page of an offline package): `greetings` in `entry.html` and `404.html`.
 #[derive(Serialize)]
-struct Greeting<'a> {
+pub struct Greeting<'a> {
     code: &'a str,
     name: &'a str,
     dir: &'a str,
@@ -355,22 +356,42 @@ struct Greeting<'a> {
     t: Option<&'a BTreeMap<String, String>>,
 }
 
+impl<'a> Greeting<'a> {
+    /// `lang`'s greeting leading to `url` (a path from the site root).
+    pub fn new(
+        site: &'a Site,
+        lang: &'a Language,
+        title: &'a str,
+        description: Option<&'a str>,
+        url: String,
+    ) -> Self {
+        Greeting {
+            code: &lang.code,
+            name: &lang.name,
+            dir: lang.dir.as_str(),
+            title,
+            description,
+            url,
+            t: site.theme.i18n.get(&lang.code).map(|s| &s.value),
+        }
+    }
+}
+
 /// Context of the pages at the site root that address every language (`entry`, `404`).
 pub fn bilingual(site: &Site, path: &str, kind: &str) -> Context {
     let greetings: Vec<Greeting<'_>> = site
         .languages
         .iter()
-        .map(|l| Greeting {
-            code: &l.code,
-            name: &l.name,
-            dir: l.dir.as_str(),
-            title: site.localize(&site.title, &l.code).text,
-            description: site
-                .description
-                .as_ref()
-                .map(|d| site.localize(d, &l.code).text),
-            url: Site::url(&l.code, ""),
-            t: site.theme.i18n.get(&l.code).map(|s| &s.value),
+        .map(|l| {
+            Greeting::new(
+                site,
+                l,
+                site.localize(&site.title, &l.code).text,
+                site.description
+                    .as_ref()
+                    .map(|d| site.localize(d, &l.code).text),
+                Site::url(&l.code, ""),
+            )
         })
         .collect();
     let mut ctx = Context::new();

@@ -473,17 +473,7 @@ fn page_context(
         edition: page.edition,
         figures: lr.figures(site, env.style, &root, &counter),
     };
-    let md = markdown::to_html(
-        &markdown::Input {
-            file: &src.file,
-            whole: &src.text,
-            body: src.body(),
-            first_line: src.body_line,
-            root: &root,
-            id_prefix: "",
-        },
-        &hooks,
-    );
+    let md = markdown::to_html(&markdown::Input::of_page(src, &root, ""), &hooks);
     if md.diagnostics.iter().any(Diagnostic::is_error) && !version.is_fallback() {
         return Err(md.diagnostics);
     }
