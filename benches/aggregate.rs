@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use barometre::indicators::{Spec, aggregate};
+use barometre::internals::{Spec, aggregate};
 
 const ROWS: usize = 1_000_000;
 

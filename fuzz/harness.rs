@@ -10,9 +10,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use barometre::load::schema::{EditionFile, FrontMatter, SiteFile};
-use barometre::load::{frontmatter, yaml};
-use barometre::markdown::{self, EmbedError, Hooks};
+use barometre::internals::{EditionFile, FrontMatter, SiteFile};
+use barometre::internals::{EmbedError, Hooks, frontmatter, markdown, yaml};
 
 struct FuzzHooks;
 
@@ -28,7 +27,7 @@ impl Hooks for FuzzHooks {
     fn embed(&self, info: &str, body: &str, line: usize) -> Option<Result<String, EmbedError>> {
         match info {
             "chart" if body.contains("indicator:") => Some(Ok("<svg></svg>".into())),
-            "chart" => Some(Err(EmbedError {
+            "chart" => Some(Err(EmbedError::Block {
                 line,
                 message: "no indicator".into(),
                 hint: None,
@@ -68,7 +67,6 @@ pub fn run(data: &[u8]) {
     let out = markdown::to_html(
         &markdown::Input {
             file: Path::new("p.md"),
-            whole: text,
             body,
             first_line,
             root: "../../",
@@ -89,17 +87,17 @@ pub fn run(data: &[u8]) {
     yaml_into::<BTreeMap<String, String>>(text);
 
     // `publish` edits: setting a key then removing it gives the text without that key.
-    let keys = barometre::freeze::UNHASHED_KEYS;
-    let set = barometre::freeze::set_key(text, "status", "published");
+    let keys = barometre::internals::UNHASHED_KEYS;
+    let set = barometre::internals::set_key(text, "status", "published");
     assert_eq!(
-        barometre::freeze::without_keys(&set, keys).trim_end_matches('\n'),
-        barometre::freeze::without_keys(text, keys).trim_end_matches('\n'),
+        barometre::internals::without_keys(&set, keys).trim_end_matches('\n'),
+        barometre::internals::without_keys(text, keys).trim_end_matches('\n'),
         "set_key touched more than its line"
     );
-    let _ = barometre::freeze::key_position(text, "content_hash");
+    let _ = barometre::internals::key_position(text, "content_hash");
 
     // `new edition --from`: the copy parses, and keeps the ids.
-    if let Ok(copy) = barometre::scaffold::without_values(Path::new("i.yaml"), text) {
+    if let Ok(copy) = barometre::internals::without_values(Path::new("i.yaml"), text) {
         let value: serde_json::Value =
             yaml::parse(Path::new("o.yaml"), &copy).expect("the copy without values parses");
         let original: serde_json::Value =

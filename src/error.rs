@@ -42,6 +42,10 @@ pub struct Diagnostic {
     /// The offending source line, shown under the header with a caret.
     pub snippet: Option<String>,
     pub hint: Option<String>,
+    /// Diagnostics of one kind about one file can be shown as one line with a count (401
+    /// missing translations should not drown a real problem): the kind (e.g. `missing `en`
+    /// translation`) and this one's item (e.g. `page `intro``).
+    pub group: Option<Box<(String, String)>>,
 }
 
 impl Diagnostic {
@@ -54,6 +58,7 @@ impl Diagnostic {
             message: message.into(),
             snippet: None,
             hint: None,
+            group: None,
         }
     }
 
@@ -72,11 +77,18 @@ impl Diagnostic {
             message: message.into(),
             snippet,
             hint: None,
+            group: None,
         }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Marks the diagnostic as one of a kind that may be grouped per file when printed.
+    pub fn grouped(mut self, kind: impl Into<String>, item: impl Into<String>) -> Self {
+        self.group = Some(Box::new((kind.into(), item.into())));
         self
     }
 
@@ -111,12 +123,24 @@ pub fn line_of(source: &str, line: usize) -> Option<&str> {
         .map(|l| l.trim_end_matches('\r'))
 }
 
-/// Paths are shown with forward slashes on every platform, so messages are stable in tests.
+/// Paths are shown with forward slashes on every platform, so messages are stable in tests
+/// (`/tmp/x` stays `/tmp/x`, not `//tmp/x`).
 pub fn display_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    use std::path::Component;
+    let mut out = String::new();
+    for c in path.components() {
+        match c {
+            Component::Prefix(p) => out.push_str(&p.as_os_str().to_string_lossy()),
+            Component::RootDir => out.push('/'),
+            other => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&other.as_os_str().to_string_lossy());
+            }
+        }
+    }
+    out
 }
 
 impl fmt::Display for Diagnostic {
@@ -200,6 +224,67 @@ impl Diagnostics {
         } else {
             Ok(self)
         }
+    }
+}
+
+/// How many diagnostics of one kind about one file are printed one by one before they are
+/// folded into one line with a count.
+const GROUP_AFTER: usize = 2;
+
+impl Diagnostics {
+    /// The diagnostics as printed for an author: each on its own (with its snippet), except
+    /// the grouped kinds (see [`Diagnostic::grouped`]) of which one file has more than a couple:
+    /// those become one line per file and kind, with the count and the first items.
+    pub fn folded(&self) -> Vec<String> {
+        use std::collections::BTreeMap;
+        let mut groups: BTreeMap<(Severity, &Path, &str), Vec<&Diagnostic>> = BTreeMap::new();
+        for d in &self.0 {
+            if let Some(g) = &d.group {
+                let kind = &g.0;
+                groups
+                    .entry((d.severity, d.file.as_path(), kind.as_str()))
+                    .or_default()
+                    .push(d);
+            }
+        }
+        let mut out = Vec::new();
+        let mut done = std::collections::BTreeSet::new();
+        for d in &self.0 {
+            let Some(g) = &d.group else {
+                out.push(d.to_string());
+                continue;
+            };
+            let kind = &g.0;
+            let key = (d.severity, d.file.as_path(), kind.as_str());
+            let members = &groups[&key];
+            if members.len() <= GROUP_AFTER {
+                out.push(d.to_string());
+                continue;
+            }
+            if !done.insert(key) {
+                continue;
+            }
+            let label = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            const SHOWN: usize = 4;
+            let mut items: Vec<&str> = members
+                .iter()
+                .take(SHOWN)
+                .filter_map(|m| m.group.as_ref().map(|g| g.1.as_str()))
+                .collect();
+            if members.len() > SHOWN {
+                items.push("…");
+            }
+            out.push(format!(
+                "{label}: {}: {} × {kind}: {}",
+                display_path(&d.file),
+                members.len(),
+                items.join(", ")
+            ));
+        }
+        out
     }
 }
 

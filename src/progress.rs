@@ -9,7 +9,8 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::error::Error;
-use crate::render::Sink;
+use crate::render::Output;
+use crate::write::Sink;
 
 /// How long work runs before its progress is drawn.
 pub const DELAY: Duration = Duration::from_millis(400);
@@ -93,9 +94,12 @@ pub struct Counting<'a> {
 }
 
 impl Sink for Counting<'_> {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
-        let r = self.inner.put(path, bytes);
-        self.progress.inc();
+    fn put(&self, output: Output<'_>) -> Result<(), Error> {
+        let file = matches!(output, Output::File(_));
+        let r = self.inner.put(output);
+        if file {
+            self.progress.inc();
+        }
         r
     }
 }

@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
 
 use crate::error::Diagnostics;
-use crate::freeze::{self, Freeze};
-use crate::load::schema::{EditionFile, SiteFile};
+use crate::model::CoverageRow;
+use crate::pipeline::{Integrity, Report};
 
 /// One edition's line of the integrity table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,12 +31,11 @@ pub struct Summary {
 
 impl Summary {
     /// After a successful run.
-    pub fn of_report(root: &Path, report: &crate::Report) -> Summary {
-        let mut s = Summary::scan(root);
+    pub fn of_report(report: &Report) -> Summary {
+        let mut s = Summary::of_integrity(&report.integrity);
         s.pages = Some(report.pages);
         s.warnings = report.warnings.warnings().count();
-        s.coverage.clear();
-        for row in &report.coverage_rows {
+        for row in &report.coverage {
             let e = s.coverage.entry(row.lang.clone()).or_default();
             e.0 += row.present;
             e.1 += row.total;
@@ -45,65 +43,62 @@ impl Summary {
         s
     }
 
-    /// After a run that found errors: counts come from the files, pages were not rendered.
-    pub fn of_failure(root: &Path, diags: &Diagnostics) -> Summary {
-        let mut s = Summary::scan(root);
+    /// After a run that found errors: pages were not all rendered.
+    pub fn of_failure(integrity: &Integrity, diags: &Diagnostics) -> Summary {
+        let mut s = Summary::of_integrity(integrity);
         s.errors = diags.errors().count();
         s.warnings = diags.warnings().count();
         s
     }
 
-    /// Languages from `site.yaml` and editions from `editions/`, as far as they parse.
-    fn scan(root: &Path) -> Summary {
-        let mut s = Summary::default();
-        if let Ok(site) = crate::load::read_yaml::<SiteFile>(root, Path::new("site.yaml")) {
-            s.languages = site
-                .value
-                .languages
+    fn of_integrity(integrity: &Integrity) -> Summary {
+        Summary {
+            languages: integrity.languages.clone(),
+            editions: integrity
+                .editions
                 .iter()
-                .map(|l| l.code.value.clone())
-                .collect();
+                .map(|(id, version, state)| EditionLine {
+                    id: id.clone(),
+                    version: version.clone(),
+                    state: state.clone(),
+                })
+                .collect(),
+            ..Summary::default()
         }
-        for id in freeze::edition_ids(root) {
-            let dir = Path::new("editions").join(&id);
-            let line = match crate::load::read_yaml::<EditionFile>(root, &dir.join("edition.yaml"))
-            {
-                Err(_) => EditionLine {
-                    id,
-                    version: "?".into(),
-                    state: "edition.yaml does not load (see the errors)".into(),
-                },
-                Ok(meta) => {
-                    let m = &meta.value;
-                    let state = match freeze::state(root, &dir, m) {
-                        Err(e) => format!("cannot be hashed: {e}"),
-                        Ok(Freeze::Draft) => "draft".into(),
-                        Ok(Freeze::Intact) => "published, frozen: content hash matches".into(),
-                        Ok(Freeze::NotFrozen) => {
-                            format!("published, not frozen: run `barometre publish {id}`")
-                        }
-                        Ok(Freeze::Changed { .. }) => {
-                            "published, CHANGED without a new version (error)".into()
-                        }
-                        Ok(Freeze::Bumped { frozen }) => format!(
-                            "published, new version since {frozen}: run `barometre publish {id}`"
-                        ),
-                        Ok(Freeze::Downgraded { frozen }) => {
-                            format!("published, version below {frozen} (error)")
-                        }
-                        Ok(Freeze::Malformed) => "published, content_hash malformed (error)".into(),
-                    };
-                    EditionLine {
-                        version: m.version.value.clone(),
-                        id,
-                        state,
-                    }
-                }
-            };
-            s.editions.push(line);
-        }
-        s
     }
+}
+
+/// Translation coverage per scope (editions newest first, then the site pages) and language,
+/// as a table for the terminal.
+pub fn coverage_table(rows: &[CoverageRow], languages: &[String]) -> String {
+    let mut scopes: Vec<&str> = Vec::new();
+    for r in rows {
+        if !scopes.contains(&r.scope.as_str()) {
+            scopes.push(&r.scope);
+        }
+    }
+    let width = scopes.iter().map(|s| s.len()).max().unwrap_or(5).max(20);
+    let mut out = format!("{:width$}", "translation coverage");
+    for l in languages {
+        out.push_str(&format!("  {l:>16}"));
+    }
+    out.push('\n');
+    for scope in scopes {
+        out.push_str(&format!("{scope:width$}"));
+        for l in languages {
+            if let Some(row) = rows.iter().find(|r| r.scope == scope && &r.lang == l) {
+                let cell = format!(
+                    "{:.0} % ({}/{})",
+                    row.percent().floor(),
+                    row.present,
+                    row.total
+                );
+                out.push_str(&format!("  {cell:>16}"));
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 impl fmt::Display for Summary {

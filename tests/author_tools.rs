@@ -312,7 +312,8 @@ fn published_edition_is_frozen_until_version_bump_and_changelog() {
     // The recorded hash is the documented one.
     assert_eq!(
         hash_line.trim_start_matches("content_hash: "),
-        barometre::freeze::content_hash(root, Path::new("editions/2021-vague-test"), None).unwrap()
+        barometre::internals::content_hash(root, Path::new("editions/2021-vague-test"), None)
+            .unwrap()
     );
     // Publishing again changes nothing.
     let again = barometre(root, &["publish", "2021-vague-test"]);
@@ -432,7 +433,7 @@ fn publish_refuses_what_cannot_be_frozen() {
 // new edition
 
 fn yaml(root: &Path, rel: &str) -> Json {
-    barometre::load::yaml::parse(Path::new(rel), &read(root, rel)).expect("YAML")
+    barometre::internals::yaml::parse(Path::new(rel), &read(root, rel)).expect("YAML")
 }
 
 #[test]

@@ -39,7 +39,7 @@ fn bench_corpus_converts_and_builds() {
     assert_eq!(pages("fr"), 40);
     assert_eq!(pages("ar"), 40);
     // Corpus links between pages became relative links that resolve.
-    let report = barometre::linkcheck::check_dir(&project.join("site"), None).unwrap();
+    let report = barometre::check_links(&project.join("site"), None).unwrap();
     assert!(
         report.problems.is_empty(),
         "{:?}",

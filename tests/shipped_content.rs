@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use barometre::load::schema::EditionKind;
-use barometre::model::{Date, Edition, Site};
+use barometre::internals::EditionKind;
+use barometre::internals::{Date, Edition, Site};
 use serde_json::Value;
 
 const RR2020: &str = "2020-rencontres-regionales";
@@ -21,7 +21,7 @@ const GROUPS: [&str; 4] = [
 
 fn site() -> Site {
     let opts = barometre::Options::new(env!("CARGO_MANIFEST_DIR"));
-    match barometre::load_site(&opts) {
+    match barometre::internals::load_site(&opts) {
         Ok((site, diags)) => {
             assert!(
                 !diags.has_errors(),
@@ -502,7 +502,7 @@ fn every_page_exists_in_both_languages() {
                 page.slug
             );
             assert!(
-                !v.source.body().trim().is_empty(),
+                !v.source.body().expect("body").trim().is_empty(),
                 "{}: empty {lang} body",
                 page.slug
             );

@@ -50,6 +50,34 @@ pub fn split(text: &str) -> Option<Split<'_>> {
     None
 }
 
+/// Where the body starts in the first bytes of a file, once the closing fence line (ending in
+/// a line break) is among them; `None` before that, or when the file opens no front matter.
+/// Works on bytes so that a chunk cut inside a character is fine.
+pub fn body_offset(bytes: &[u8]) -> Option<usize> {
+    let bom = if bytes.starts_with("\u{feff}".as_bytes()) {
+        3
+    } else {
+        0
+    };
+    let mut lines = bytes[bom..].split_inclusive(|&b| b == b'\n');
+    let first = lines.next()?;
+    if trim_end(first) != b"---" || !first.ends_with(b"\n") {
+        return None;
+    }
+    let mut offset = bom + first.len();
+    for line in lines {
+        offset += line.len();
+        if trim_end(line) == b"---" && line.ends_with(b"\n") {
+            return Some(offset);
+        }
+    }
+    None
+}
+
+fn trim_end(line: &[u8]) -> &[u8] {
+    line.trim_ascii_end()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +96,27 @@ mod tests {
         let s = split("# Just text\n").unwrap();
         assert_eq!(s.yaml, "");
         assert_eq!(s.body, "# Just text\n");
+    }
+
+    #[test]
+    fn body_offset_needs_the_whole_closing_line() {
+        let text = "---\ntitle: A\n---\nBody";
+        assert_eq!(
+            body_offset(text.as_bytes()),
+            Some(split(text).unwrap().body_offset)
+        );
+        assert_eq!(body_offset(b"---\ntitle: A\n--"), None);
+        assert_eq!(
+            body_offset(b"---\ntitle: A\n---"),
+            None,
+            "`----` may follow"
+        );
+        assert_eq!(body_offset(b"# no front matter\n---\n"), None);
+        let bom = "\u{feff}---\r\ntitle: A\r\n---\r\nB";
+        assert_eq!(
+            body_offset(bom.as_bytes()),
+            Some(split(bom).unwrap().body_offset)
+        );
     }
 
     #[test]

@@ -1,20 +1,41 @@
 //! Stage 1 — load: read the project's files into typed, located input documents.
 //!
-//! Nothing is interpreted here beyond parsing: checks that need the whole project (languages,
-//! ids, references) belong to `validate`. Every file is read from inside the project root; a
-//! symbolic link that leads outside it is refused.
+//! Every input byte is read here, once: `site.yaml`, the theme (templates, UI strings,
+//! static files), the site pages, and every file of every edition folder (YAML, CSV,
+//! Markdown). The content hash of a frozen edition is computed from those same bytes. The
+//! later stages are functions of the [`Project`] this returns; they never open a file.
+//!
+//! One exception keeps memory flat on large sites: the body of a Markdown page of an
+//! edition that is not frozen is read when it is rendered, not before (see [`Body`]); its
+//! front matter is read here, and no byte is read twice. With [`Options::in_memory`] (used by
+//! `serve` and `publish`) every body is read here too.
+//!
+//! Nothing is interpreted beyond parsing: checks that need the whole project belong to
+//! `validate`. Every file is read from inside the project root; a symbolic link leading
+//! outside it is refused.
 
+pub mod files;
 pub mod frontmatter;
+pub mod hash;
 pub mod schema;
 pub mod yaml;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::error::{Diagnostic, Diagnostics, Position};
+use files::{Found, inside_root, list_dir, read_bytes, read_text, walk_files};
 use schema::{EditionFile, FrontMatter, SiteFile};
+
+/// How to load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Read every page body now (instead of when it is rendered) and hash every edition (not
+    /// only the frozen ones).
+    pub in_memory: bool,
+}
 
 /// A parsed file with its text (kept to show the offending line in later diagnostics).
 #[derive(Debug, Clone)]
@@ -29,18 +50,61 @@ pub struct Source<T> {
 #[derive(Debug, Clone)]
 pub struct PageSource {
     pub file: PathBuf,
-    pub text: String,
     pub slug: String,
     pub lang: String,
     pub front: FrontMatter,
-    /// Byte offset and first line of the Markdown body in `text`.
-    pub body_offset: usize,
+    /// The file's text up to the end of its front matter (for diagnostics about it).
+    pub head: String,
+    /// 1-based line of the first body line in the file.
     pub body_line: usize,
+    pub body: Body,
+}
+
+/// The Markdown body of a page.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// Read with the front matter.
+    Text(String),
+    /// Read when the page is rendered: the bytes after `offset` in `path`, after `prefix`
+    /// (the part of the body that came in with the front matter).
+    Deferred {
+        path: PathBuf,
+        offset: u64,
+        prefix: Vec<u8>,
+    },
 }
 
 impl PageSource {
-    pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+    /// The Markdown body: read from the file now if it was deferred.
+    pub fn body(&self) -> Result<Cow<'_, str>, Diagnostic> {
+        match &self.body {
+            Body::Text(t) => Ok(Cow::Borrowed(t)),
+            Body::Deferred {
+                path,
+                offset,
+                prefix,
+            } => {
+                let mut bytes = prefix.clone();
+                let read = std::fs::File::open(path).and_then(|mut f| {
+                    f.seek(std::io::SeekFrom::Start(*offset))?;
+                    f.read_to_end(&mut bytes)
+                });
+                if let Err(e) = read {
+                    return Err(Diagnostic::file(&self.file, format!("cannot read: {e}")));
+                }
+                String::from_utf8(bytes).map(Cow::Owned).map_err(|e| {
+                    let valid = e.utf8_error().valid_up_to();
+                    let mut d = files::not_utf8(&self.file, e.as_bytes(), valid);
+                    d.pos.line += self.body_line - 1;
+                    d
+                })
+            }
+        }
+    }
+
+    /// Is the body already in memory?
+    pub fn has_body(&self) -> bool {
+        matches!(self.body, Body::Text(_))
     }
 }
 
@@ -49,8 +113,16 @@ impl PageSource {
 pub struct DataSource {
     pub name: String,
     pub file: PathBuf,
-    pub text: String,
     pub value: serde_json::Value,
+}
+
+/// Another file of an edition's `data/` (survey responses as CSV…), as bytes.
+#[derive(Debug, Clone)]
+pub struct TableSource {
+    /// The file name (`responses.csv`).
+    pub name: String,
+    pub file: PathBuf,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Clone)]
@@ -64,9 +136,12 @@ pub struct EditionSource {
     pub dimensions: Option<Source<Vec<schema::DimensionFile>>>,
     /// `data/indicators.yaml`: the edition's indicators.
     pub indicators: Option<Source<Vec<schema::IndicatorFile>>>,
-    /// Other files of `data/` (CSV responses…), for the stages that use them.
-    pub data_files: Vec<PathBuf>,
+    /// Other files of `data/` (CSV responses…).
+    pub tables: Vec<TableSource>,
     pub pages: Vec<PageSource>,
+    /// The content hash of the folder as read, when it was computed (a frozen edition, or
+    /// [`Options::in_memory`]).
+    pub hash: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +152,14 @@ pub struct TemplateSource {
     pub text: String,
 }
 
+/// A file of the theme's `static/` folder, copied to `assets/`.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Relative to `static/`.
+    pub rel: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
 #[derive(Debug, Clone)]
 pub struct ThemeSource {
     pub name: String,
@@ -84,8 +167,7 @@ pub struct ThemeSource {
     pub templates: Vec<TemplateSource>,
     /// UI strings per language code, from `i18n/<lang>.yaml`.
     pub i18n: BTreeMap<String, Source<BTreeMap<String, String>>>,
-    /// Files of `static/`, relative to it, copied to `assets/`.
-    pub static_files: Vec<PathBuf>,
+    pub static_files: Vec<StaticFile>,
     /// `theme.yaml` (chart palette and fonts); defaults when absent.
     pub config: schema::ThemeFile,
 }
@@ -93,139 +175,312 @@ pub struct ThemeSource {
 /// Everything the build reads.
 #[derive(Debug, Clone)]
 pub struct Project {
-    pub root: PathBuf,
     pub site: Source<SiteFile>,
     pub theme: ThemeSource,
     pub content: Vec<PageSource>,
     pub editions: Vec<EditionSource>,
 }
 
-/// Reads the project at `root`. All parse errors of all files are reported together.
-pub fn load_project(root: &Path) -> Result<Project, Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let site = match read_yaml::<SiteFile>(root, Path::new("site.yaml")) {
-        Ok(s) => s,
-        Err(d) => {
-            diags.push(d);
-            // Without site.yaml there is no theme to load; still parse the rest for errors.
-            let _ = load_content_and_editions(root, &mut diags);
-            return Err(diags);
-        }
-    };
-    let theme = load_theme(root, &site.value.theme.value, &site, &mut diags);
-    let (content, editions) = load_content_and_editions(root, &mut diags);
-    let (Some(theme), false) = (theme, diags.has_errors()) else {
-        diags.sort();
-        return Err(diags);
-    };
-    Ok(Project {
-        root: root.to_path_buf(),
-        site,
-        theme,
-        content,
-        editions,
-    })
+/// What is known of the project when loading failed (for the summary `check` ends with).
+#[derive(Debug, Clone, Default)]
+pub struct Brief {
+    /// The language codes of `site.yaml`, when it parsed.
+    pub languages: Vec<String>,
+    pub editions: Vec<EditionBrief>,
 }
 
-fn load_content_and_editions(
-    root: &Path,
-    diags: &mut Diagnostics,
-) -> (Vec<PageSource>, Vec<EditionSource>) {
-    let content = load_pages(root, Path::new("content"), diags);
-    let mut editions = Vec::new();
-    for dir in list_dir(root, Path::new("editions"), diags, true) {
-        if let Some(ed) = load_edition(root, &dir, diags) {
-            editions.push(ed);
+/// One edition folder as far as it loaded.
+#[derive(Debug, Clone)]
+pub struct EditionBrief {
+    pub id: String,
+    /// `edition.yaml`, when it parsed.
+    pub meta: Option<EditionFile>,
+    pub hash: Option<String>,
+}
+
+impl Project {
+    pub fn brief(&self) -> Brief {
+        Brief {
+            languages: self
+                .site
+                .value
+                .languages
+                .iter()
+                .map(|l| l.code.value.clone())
+                .collect(),
+            editions: self
+                .editions
+                .iter()
+                .map(|e| EditionBrief {
+                    id: e.dir_name.clone(),
+                    meta: Some(e.meta.value.clone()),
+                    hash: e.hash.clone(),
+                })
+                .collect(),
         }
     }
-    (content, editions)
 }
 
-fn load_edition(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Option<EditionSource> {
-    let dir_name = dir.file_name()?.to_string_lossy().into_owned();
-    let meta = match read_yaml::<EditionFile>(root, &dir.join("edition.yaml")) {
-        Ok(m) => Some(m),
+/// Loading failed: every parse error of every file, and what did load.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub diagnostics: Diagnostics,
+    pub brief: Brief,
+}
+
+/// Reads the project at `root`. All parse errors of all files are reported together.
+pub fn load_project(root: &Path, opts: Options) -> Result<Project, Failure> {
+    let mut diags = Diagnostics::new();
+    let mut brief = Brief::default();
+    let site = match read_yaml::<SiteFile>(root, Path::new("site.yaml")) {
+        Ok(s) => Some(s),
         Err(d) => {
             diags.push(d);
             None
         }
     };
-    let mut data = Vec::new();
-    let mut data_files = Vec::new();
-    let (mut dimensions, mut indicators) = (None, None);
-    let data_dir = dir.join("data");
-    if root.join(&data_dir).is_dir() {
-        for file in list_files(root, &data_dir, diags) {
-            let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
-            let name = file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            // Two data files have a typed format: the indicators and their dimensions.
-            if ext == "yaml" && name == "dimensions" {
-                match read_yaml(root, &file) {
-                    Ok(src) => dimensions = Some(src),
-                    Err(d) => diags.push(d),
-                }
-            } else if ext == "yaml" && name == "indicators" {
-                match read_yaml(root, &file) {
-                    Ok(src) => indicators = Some(src),
-                    Err(d) => diags.push(d),
-                }
-            } else if ext == "yaml" || ext == "yml" {
-                match read_yaml::<serde_json::Value>(root, &file) {
-                    Ok(src) => data.push(DataSource {
+    if let Some(s) = &site {
+        brief.languages = s
+            .value
+            .languages
+            .iter()
+            .map(|l| l.code.value.clone())
+            .collect();
+    }
+    // Without site.yaml there is no theme to load; the rest is still parsed for its errors.
+    let theme = site
+        .as_ref()
+        .and_then(|s| load_theme(root, &s.value.theme.value, s, &mut diags));
+    let content = load_pages(root, Path::new("content"), &mut diags, opts.in_memory);
+    let mut editions = Vec::new();
+    for dir in list_dir(root, Path::new("editions"), &mut diags, true) {
+        let (edition, eb) = load_edition(root, &dir, &mut diags, opts);
+        brief.editions.push(eb);
+        editions.extend(edition);
+    }
+    match (site, theme) {
+        (Some(site), Some(theme)) if !diags.has_errors() => Ok(Project {
+            site,
+            theme,
+            content,
+            editions,
+        }),
+        _ => {
+            diags.sort();
+            Err(Failure {
+                diagnostics: diags,
+                brief,
+            })
+        }
+    }
+}
+
+/// Where a file of an edition folder goes.
+enum Role {
+    Meta,
+    Dimensions,
+    Indicators,
+    Data(String),
+    Table(String),
+    Page,
+    /// Anything else: part of the folder (and of its hash), not of the site.
+    Other,
+}
+
+fn role(rel_to_edition: &Path) -> Role {
+    let parts: Vec<String> = rel_to_edition
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    match parts.as_slice() {
+        [f] if f == hash::EDITION_FILE => Role::Meta,
+        [d, f] if d == "data" => {
+            let (stem, ext) = f.rsplit_once('.').unwrap_or((f, ""));
+            match (stem, ext) {
+                ("dimensions", "yaml") => Role::Dimensions,
+                ("indicators", "yaml") => Role::Indicators,
+                (_, "yaml" | "yml") => Role::Data(stem.to_string()),
+                _ => Role::Table(f.clone()),
+            }
+        }
+        [d, f] if d == "pages" && f.ends_with(".md") => Role::Page,
+        _ => Role::Other,
+    }
+}
+
+fn load_edition(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Diagnostics,
+    opts: Options,
+) -> (Option<EditionSource>, EditionBrief) {
+    let dir_name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut brief = EditionBrief {
+        id: dir_name.clone(),
+        meta: None,
+        hash: None,
+    };
+    let meta = match read_yaml::<EditionFile>(root, &dir.join(hash::EDITION_FILE)) {
+        Ok(m) => m,
+        Err(d) => {
+            diags.push(d);
+            return (None, brief);
+        }
+    };
+    brief.meta = Some(meta.value.clone());
+    // A folder once frozen stays frozen whatever its `status` says: hash it whenever a hash
+    // was recorded.
+    let hashed = opts.in_memory || meta.value.content_hash.is_some();
+    let found = walk_files(root, dir, diags);
+    let mut ed = EditionSource {
+        dir_name,
+        dir: dir.to_path_buf(),
+        meta,
+        data: Vec::new(),
+        dimensions: None,
+        indicators: None,
+        tables: Vec::new(),
+        pages: Vec::new(),
+        hash: None,
+    };
+    // Bytes of every file as read, for the hash (links contribute their target's path).
+    let mut read: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut page_files: Vec<&Found> = Vec::new();
+    for f in &found {
+        let rel = f.rel.strip_prefix(dir).unwrap_or(&f.rel);
+        let name = crate::error::display_path(rel);
+        let role = role(rel);
+        if let Some(target) = &f.link
+            && hashed
+        {
+            read.push((
+                name.clone(),
+                target.to_string_lossy().into_owned().into_bytes(),
+            ));
+        }
+        let keep = |read: &mut Vec<(String, Vec<u8>)>, bytes: &[u8]| {
+            if hashed && f.link.is_none() {
+                read.push((name.clone(), bytes.to_vec()));
+            }
+        };
+        match role {
+            Role::Meta => keep(&mut read, ed.meta.text.as_bytes()),
+            Role::Page => page_files.push(f),
+            Role::Other if !hashed => {}
+            other => {
+                let bytes = match read_bytes(root, &f.rel) {
+                    Ok(b) => b,
+                    Err(d) => {
+                        diags.push(d);
+                        continue;
+                    }
+                };
+                keep(&mut read, &bytes);
+                match other {
+                    Role::Table(name) => ed.tables.push(TableSource {
                         name,
-                        file: src.file,
-                        text: src.text,
-                        value: src.value,
+                        file: f.rel.clone(),
+                        bytes,
                     }),
-                    Err(d) => diags.push(d),
+                    Role::Dimensions => match parse_yaml(&f.rel, bytes) {
+                        Ok(s) => ed.dimensions = Some(s),
+                        Err(d) => diags.push(d),
+                    },
+                    Role::Indicators => match parse_yaml(&f.rel, bytes) {
+                        Ok(s) => ed.indicators = Some(s),
+                        Err(d) => diags.push(d),
+                    },
+                    Role::Data(name) => match parse_yaml::<serde_json::Value>(&f.rel, bytes) {
+                        Ok(s) => ed.data.push(DataSource {
+                            name,
+                            file: s.file,
+                            value: s.value,
+                        }),
+                        Err(d) => diags.push(d),
+                    },
+                    _ => {}
                 }
-            } else {
-                data_files.push(file);
             }
         }
     }
-    let pages = load_pages(root, &dir.join("pages"), diags);
-    Some(EditionSource {
-        dir_name,
-        dir: dir.to_path_buf(),
-        meta: meta?,
-        data,
-        dimensions,
-        indicators,
-        data_files,
-        pages,
-    })
+    let in_memory = opts.in_memory || hashed;
+    let rels: Vec<PathBuf> = page_files.iter().map(|f| f.rel.clone()).collect();
+    for (f, loaded) in page_files.iter().zip(read_pages(root, &rels, in_memory)) {
+        match loaded {
+            Ok((page, bytes)) => {
+                if hashed && f.link.is_none() {
+                    let rel = f.rel.strip_prefix(dir).unwrap_or(&f.rel);
+                    read.push((crate::error::display_path(rel), bytes));
+                }
+                ed.pages.push(page);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if hashed {
+        let entries: Vec<hash::Entry<'_>> = read
+            .iter()
+            .map(|(name, bytes)| hash::Entry {
+                name: name.clone(),
+                bytes,
+            })
+            .collect();
+        let h = hash::content_hash(&entries);
+        brief.hash = Some(h.clone());
+        ed.hash = Some(h);
+    }
+    (Some(ed), brief)
 }
 
-/// Loads every `*.md` of `dir` (not recursive): `<slug>.<lang>.md`. Files are read and their
-/// front matter parsed in parallel; results keep the sorted file order.
-fn load_pages(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PageSource> {
-    use rayon::prelude::*;
+/// Loads every `*.md` of `dir` (not recursive): `<slug>.<lang>.md`.
+fn load_pages(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Diagnostics,
+    in_memory: bool,
+) -> Vec<PageSource> {
     if !root.join(dir).is_dir() {
         return Vec::new();
     }
-    let files: Vec<PathBuf> = list_files(root, dir, diags)
+    let files: Vec<PathBuf> = files::list_dir(root, dir, diags, false)
         .into_iter()
         .filter(|f| f.extension().and_then(|e| e.to_str()) == Some("md"))
         .collect();
-    let loaded: Vec<Result<PageSource, Diagnostic>> =
-        files.par_iter().map(|f| load_page(root, f)).collect();
-    let mut pages = Vec::with_capacity(loaded.len());
-    for r in loaded {
+    let mut pages = Vec::with_capacity(files.len());
+    for r in read_pages(root, &files, in_memory) {
         match r {
-            Ok(p) => pages.push(p),
+            Ok((p, _)) => pages.push(p),
             Err(d) => diags.push(d),
         }
     }
     pages
 }
 
-/// Reads one page file (`<slug>.<lang>.md`, relative to `root`): its front matter parsed, its
-/// body located. (`serve` reloads a single edited page with it.)
+/// Reads page files in parallel (results in the order of `files`), with the whole file's
+/// bytes when `in_memory` (for the edition's hash), else only the front matter.
+fn read_pages(
+    root: &Path,
+    files: &[PathBuf],
+    in_memory: bool,
+) -> Vec<Result<(PageSource, Vec<u8>), Diagnostic>> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|f| read_page(root, f, in_memory))
+        .collect()
+}
+
+/// Reads one page file (`<slug>.<lang>.md`, relative to `root`) with its body, parsed and
+/// located. (`serve` reloads a single edited page with it.)
 pub fn load_page(root: &Path, file: &Path) -> Result<PageSource, Diagnostic> {
+    read_page(root, file, true).map(|(p, _)| p)
+}
+
+/// The name parts of a page file, or the error saying what the name should be.
+fn page_name(file: &Path) -> Result<(String, String), Diagnostic> {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -238,23 +493,50 @@ pub fn load_page(root: &Path, file: &Path) -> Result<PageSource, Diagnostic> {
         )
         .with_hint("e.g. `introduction.fr.md` and `introduction.ar.md`"));
     };
-    let text = read_text(root, file)?;
-    let Some(split) = frontmatter::split(&text) else {
-        return Err(Diagnostic::at(
-            file,
-            &text,
-            Position::new(1, 1),
-            "front matter opened with `---` is never closed",
-        )
-        .with_hint("end the YAML block with a line holding only `---`"));
+    Ok((slug.to_string(), lang.to_string()))
+}
+
+/// Bytes read at first for a page whose body is deferred: front matter is rarely longer.
+const HEAD_CHUNK: usize = 1024;
+
+fn read_page(
+    root: &Path,
+    file: &Path,
+    in_memory: bool,
+) -> Result<(PageSource, Vec<u8>), Diagnostic> {
+    let (slug, lang) = page_name(file)?;
+    let path = inside_root(root, file)?;
+    let (bytes, complete) = if in_memory {
+        (read_bytes(root, file)?, true)
+    } else {
+        read_head(&path).map_err(|e| Diagnostic::file(file, format!("cannot read: {e}")))?
+    };
+    let no_front_matter = || {
+        Diagnostic::file(file, "page has no front matter with a `title`")
+            .with_hint("start the file with `---`, a line `title: …`, and `---`")
+    };
+    // The text up to the body, and where the body starts in `bytes`.
+    let (head, body_offset) = if complete {
+        let text = files::decode(file, bytes.clone())?;
+        let Some(split) = frontmatter::split(&text) else {
+            return Err(unclosed(file, &text));
+        };
+        let offset = split.body_offset;
+        (text[..offset].to_string(), offset)
+    } else {
+        // The head reader stops early only once the closing fence is in.
+        let Some(offset) = frontmatter::body_offset(&bytes) else {
+            return Err(no_front_matter());
+        };
+        (files::decode(file, bytes[..offset].to_vec())?, offset)
+    };
+    let Some(split) = frontmatter::split(&head) else {
+        return Err(unclosed(file, &head));
     };
     if split.yaml.trim().is_empty() {
-        return Err(
-            Diagnostic::file(file, "page has no front matter with a `title`")
-                .with_hint("start the file with `---`, a line `title: …`, and `---`"),
-        );
+        return Err(no_front_matter());
     }
-    let mut front: FrontMatter = yaml::parse_fragment(file, &text, split.yaml, split.yaml_line)?;
+    let mut front: FrontMatter = yaml::parse_fragment(file, &head, split.yaml, split.yaml_line)?;
     // Positions inside the fragment are relative to it: make them lines of the file.
     if let Some(t) = front.template.as_mut() {
         t.pos.line += split.yaml_line - 1;
@@ -262,16 +544,62 @@ pub fn load_page(root: &Path, file: &Path) -> Result<PageSource, Diagnostic> {
     if let Some(d) = front.date.as_mut() {
         d.pos.line += split.yaml_line - 1;
     }
-    let (body_offset, body_line) = (split.body_offset, split.body_line);
-    Ok(PageSource {
-        file: file.to_path_buf(),
-        slug: slug.to_string(),
-        lang: lang.to_string(),
-        front,
-        body_offset,
-        body_line,
+    let body_line = head.matches('\n').count() + 1;
+    let body = if complete {
+        // Valid UTF-8: decoded above.
+        Body::Text(String::from_utf8_lossy(&bytes[body_offset..]).into_owned())
+    } else {
+        Body::Deferred {
+            path,
+            offset: bytes.len() as u64,
+            prefix: bytes[body_offset..].to_vec(),
+        }
+    };
+    Ok((
+        PageSource {
+            file: file.to_path_buf(),
+            slug,
+            lang,
+            front,
+            head,
+            body_line,
+            body,
+        },
+        if in_memory { bytes } else { Vec::new() },
+    ))
+}
+
+fn unclosed(file: &Path, text: &str) -> Diagnostic {
+    Diagnostic::at(
+        file,
         text,
-    })
+        Position::new(1, 1),
+        "front matter opened with `---` is never closed",
+    )
+    .with_hint("end the YAML block with a line holding only `---`")
+}
+
+/// The first bytes of a file, enough to hold its front matter: chunks are read until the
+/// closing fence is in, or to the end. `true` when the whole file was read.
+fn read_head(path: &Path) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = Vec::with_capacity(HEAD_CHUNK);
+    let mut want = HEAD_CHUNK;
+    loop {
+        let before = buf.len();
+        (&mut f)
+            .take((want - before) as u64)
+            .read_to_end(&mut buf)?;
+        let eof = buf.len() < want;
+        if eof {
+            return Ok((buf, true));
+        }
+        let opened = buf.starts_with(b"---") || buf.starts_with("\u{feff}---".as_bytes());
+        if !opened || frontmatter::body_offset(&buf).is_some() {
+            return Ok((buf, false));
+        }
+        want *= 2;
+    }
 }
 
 fn load_theme(
@@ -280,8 +608,8 @@ fn load_theme(
     site: &Source<SiteFile>,
     diags: &mut Diagnostics,
 ) -> Option<ThemeSource> {
-    if !crate::validate::is_valid_id(name) {
-        // Reported by `validate` with its position; do not touch the file system with it.
+    if !crate::syntax::is_valid_id(name) {
+        // Do not touch the file system with it.
         diags.push(
             Diagnostic::at(
                 &site.file,
@@ -299,9 +627,12 @@ fn load_theme(
             &site.file,
             &site.text,
             site.value.theme.pos,
-            format!("theme `{name}` not found: no folder `{}`", dir.display()),
+            format!(
+                "theme `{name}` not found: no folder `{}`",
+                crate::error::display_path(&dir)
+            ),
         );
-        let themes = list_dir(root, Path::new("themes"), &mut Diagnostics::new(), false);
+        let themes = list_dir(root, Path::new("themes"), &mut Diagnostics::new(), true);
         let names: Vec<String> = themes
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
@@ -314,31 +645,33 @@ fn load_theme(
     }
     let mut templates = Vec::new();
     let tdir = dir.join("templates");
-    for file in walk_files(root, &tdir, diags) {
-        let rel = file.strip_prefix(&tdir).unwrap_or(&file);
+    for f in walk_files(root, &tdir, diags) {
+        let rel = f.rel.strip_prefix(&tdir).unwrap_or(&f.rel);
         let name = crate::error::display_path(rel);
-        match read_text(root, &file) {
-            Ok(text) => templates.push(TemplateSource { name, file, text }),
+        match read_text(root, &f.rel) {
+            Ok(text) => templates.push(TemplateSource {
+                name,
+                file: f.rel.clone(),
+                text,
+            }),
             Err(d) => diags.push(d),
         }
     }
     let mut i18n = BTreeMap::new();
     let idir = dir.join("i18n");
-    if root.join(&idir).is_dir() {
-        for file in list_files(root, &idir, diags) {
-            if file.extension().and_then(|e| e.to_str()) != Some("yaml") {
-                continue;
+    for file in list_dir(root, &idir, diags, false) {
+        if file.extension().and_then(|e| e.to_str()) != Some("yaml") {
+            continue;
+        }
+        let lang = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match read_yaml::<BTreeMap<String, String>>(root, &file) {
+            Ok(src) => {
+                i18n.insert(lang, src);
             }
-            let lang = file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            match read_yaml::<BTreeMap<String, String>>(root, &file) {
-                Ok(src) => {
-                    i18n.insert(lang, src);
-                }
-                Err(d) => diags.push(d),
-            }
+            Err(d) => diags.push(d),
         }
     }
     let config_file = dir.join("theme.yaml");
@@ -354,10 +687,19 @@ fn load_theme(
         schema::ThemeFile::default()
     };
     let sdir = dir.join("static");
-    let static_files = walk_files(root, &sdir, diags)
-        .into_iter()
-        .filter_map(|f| f.strip_prefix(&sdir).ok().map(Path::to_path_buf))
-        .collect();
+    let mut static_files = Vec::new();
+    for f in walk_files(root, &sdir, diags) {
+        let Ok(rel) = f.rel.strip_prefix(&sdir) else {
+            continue;
+        };
+        match read_bytes(root, &f.rel) {
+            Ok(bytes) => static_files.push(StaticFile {
+                rel: rel.to_path_buf(),
+                bytes,
+            }),
+            Err(d) => diags.push(d),
+        }
+    }
     Some(ThemeSource {
         name: name.to_string(),
         dir,
@@ -373,125 +715,19 @@ pub fn read_yaml<T: serde::de::DeserializeOwned>(
     root: &Path,
     rel: &Path,
 ) -> Result<Source<T>, Diagnostic> {
-    let text = read_text(root, rel)?;
+    parse_yaml(rel, read_bytes(root, rel)?)
+}
+
+/// Parses the bytes of `rel` as YAML into `T`.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(
+    rel: &Path,
+    bytes: Vec<u8>,
+) -> Result<Source<T>, Diagnostic> {
+    let text = files::decode(rel, bytes)?;
     let value = yaml::parse(rel, &text)?;
     Ok(Source {
         file: rel.to_path_buf(),
         text,
         value,
     })
-}
-
-/// Reads a UTF-8 file of the project, refusing symbolic links that lead outside the root.
-pub fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
-    let path = inside_root(root, rel)?;
-    let bytes = std::fs::read(&path).map_err(|e| {
-        let msg = if e.kind() == std::io::ErrorKind::NotFound {
-            "file not found".to_string()
-        } else {
-            format!("cannot read: {e}")
-        };
-        Diagnostic::file(rel, msg)
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let mut d = Diagnostic::file(rel, "file is not valid UTF-8");
-        d.pos = Position::new(line, 1);
-        d.with_hint("save the file as UTF-8")
-    })
-}
-
-/// `root/rel`, after checking that it does not escape `root` through `..` or a symlink.
-pub fn inside_root(root: &Path, rel: &Path) -> Result<PathBuf, Diagnostic> {
-    use std::path::Component;
-    if rel
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
-    {
-        return Err(Diagnostic::file(rel, "path leaves the project folder"));
-    }
-    let path = root.join(rel);
-    if let (Ok(real), Ok(real_root)) = (path.canonicalize(), root.canonicalize())
-        && !real.starts_with(&real_root)
-    {
-        return Err(Diagnostic::file(
-            rel,
-            format!(
-                "symbolic link leads outside the project folder (to {})",
-                real.display()
-            ),
-        )
-        .with_hint("copy the file into the project instead of linking it"));
-    }
-    Ok(path)
-}
-
-/// Sorted entries of a directory (files or directories), relative to the root.
-fn list_dir(root: &Path, dir: &Path, diags: &mut Diagnostics, dirs: bool) -> Vec<PathBuf> {
-    let Ok(read) = std::fs::read_dir(root.join(dir)) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for entry in read.flatten() {
-        let name = entry.file_name();
-        let name_str = name.to_string_lossy();
-        if name_str.starts_with('.') {
-            continue;
-        }
-        let rel = dir.join(&name);
-        let is_dir = match inside_root(root, &rel) {
-            Ok(p) => p.is_dir(),
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        if is_dir == dirs {
-            out.push(rel);
-        }
-    }
-    out.sort();
-    out
-}
-
-fn list_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
-    list_dir(root, dir, diags, false)
-}
-
-/// Every file under `dir`, recursively, sorted, relative to the root. Hidden files are skipped.
-fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
-    let base = root.join(dir);
-    if !base.is_dir() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    let walker = WalkDir::new(&base)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::file(dir, format!("cannot list: {e}")));
-                continue;
-            }
-        };
-        let Ok(rel_to_base) = entry.path().strip_prefix(&base) else {
-            continue;
-        };
-        let rel = dir.join(rel_to_base);
-        if entry.file_type().is_symlink() {
-            match inside_root(root, &rel) {
-                Ok(p) if p.is_file() => out.push(rel),
-                Ok(_) => {}
-                Err(d) => diags.push(d),
-            }
-        } else if entry.file_type().is_file() {
-            out.push(rel);
-        }
-    }
-    out
 }

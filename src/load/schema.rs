@@ -92,6 +92,19 @@ pub struct SiteFile {
     /// Options of indicator checks.
     #[serde(default)]
     pub indicators: IndicatorOptions,
+    /// Options of the Markdown of pages.
+    #[serde(default)]
+    pub markdown: MarkdownOptions,
+}
+
+/// `markdown:` in site.yaml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownOptions {
+    /// Keep raw HTML written in Markdown (off: it is shown as text). Scripts, event handlers,
+    /// embedded pages and loads from other hosts stay refused.
+    #[serde(default)]
+    pub unsafe_html: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

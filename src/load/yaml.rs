@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use serde_saphyr::{DefaultMessageFormatter, MessageFormatter};
+use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
 use crate::error::{Diagnostic, Position};
 
@@ -48,9 +48,7 @@ fn to_diagnostic(
     err: &serde_saphyr::Error,
     line_offset: usize,
 ) -> Diagnostic {
-    let inner = err.without_snippet();
-    let message = DefaultMessageFormatter.format_message(inner).into_owned();
-    let message = message.replace('\n', " ");
+    let message = message(err.without_snippet()).replace('\n', " ");
     match err.location() {
         Some(loc) if loc.line() > 0 => {
             let pos = Position::new(
@@ -63,6 +61,24 @@ fn to_diagnostic(
             Diagnostic::at(file, text, pos, friendly(&message, found.trim()))
         }
         _ => Diagnostic::file(file, message),
+    }
+}
+
+/// The message for an author: serde-saphyr's user-facing wording, except where it names the
+/// library (`use Option<String>`, `set DuplicateKeyPolicy in Options`).
+fn message(err: &serde_saphyr::Error) -> String {
+    use serde_saphyr::Error as E;
+    match err {
+        E::NullIntoString { .. } => {
+            "expected a text, found an empty value (write the text, or remove the key)".into()
+        }
+        E::DuplicateMappingKey { key: Some(k), .. } => {
+            format!("key `{k}` appears twice in the same mapping")
+        }
+        E::DuplicateMappingKey { key: None, .. } => {
+            "a key appears twice in the same mapping".into()
+        }
+        other => UserMessageFormatter.format_message(other).into_owned(),
     }
 }
 
@@ -123,6 +139,19 @@ mod tests {
         let err =
             parse::<BTreeMap<String, String>>(Path::new("d.yaml"), "a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.pos.line, 2, "{err}");
+        assert_eq!(err.message, "key `a` appears twice in the same mapping");
+    }
+
+    #[test]
+    fn messages_do_not_name_the_library() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct S {
+            title: String,
+        }
+        let err = parse::<S>(Path::new("s.yaml"), "title:\n").unwrap_err();
+        assert!(!err.message.contains("Option"), "{err}");
+        assert!(err.message.contains("expected a text"), "{err}");
     }
 
     #[test]

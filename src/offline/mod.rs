@@ -1,94 +1,18 @@
-//! Reading offline and hosting mirrors: what the site adds for readers without a network and
-//! for partners who copy it.
+//! Above render and write: what gathers the rendered site for readers without a network and
+//! for partners who copy it. Each part is a [`Sink`](crate::write::Sink) placed in front of
+//! the output's sink: it sees every file as it is rendered, passes it on, and adds its own
+//! files when asked to finish. Nothing here reads the output back from disk.
 //!
-//! - [`print`]: `<lang>/<editions>/<id>/print.html`, a whole edition on one page;
-//! - [`search`]: a per-language search index loaded as a script (works from `file://`);
-//! - [`feed`]: `<lang>/atom.xml`, the editions and their versions;
+//! - [`print`]: gathers each edition's chapters into `<lang>/<editions>/<id>/print.html`;
+//! - [`search`]: a per-language search index from the rendered pages, loaded as a script
+//!   (works from `file://`);
+//! - [`links`]: the offline link check of every rendered page (and of a folder, for `verify`
+//!   and tests);
 //! - [`package`]: `build --package` zips (`downloads/`), each a site that opens from disk;
 //! - [`verify`]: `barometre verify DIR`, a copy checked against its `manifest.json`.
-//!
-//! This file fixes where those files go and what templates learn about them (`offline`).
 
-pub mod feed;
+pub mod links;
 pub mod package;
 pub mod print;
 pub mod search;
 pub mod verify;
-
-use std::collections::BTreeMap;
-
-use serde::Serialize;
-
-use crate::model::{Edition, Site};
-
-/// Folder of the site that holds the packages. Packages never contain it.
-pub const DOWNLOADS: &str = "downloads";
-
-/// `<lang>/<editions>/<id>/print.html`.
-pub fn print_path(lang: &str, edition: &Edition) -> String {
-    format!("{lang}/{}/print.html", edition.path)
-}
-
-/// `<lang>/atom.xml`.
-pub fn feed_path(lang: &str) -> String {
-    format!("{lang}/atom.xml")
-}
-
-/// `<lang>/search-index.<lang>.js`: inside the language's folder, so a package of one
-/// language carries its own index only.
-pub fn search_index_path(lang: &str) -> String {
-    format!("{lang}/search-index.{lang}.js")
-}
-
-/// The zip of a whole language: `downloads/site-<lang>.zip`.
-pub fn site_package_path(lang: &str) -> String {
-    format!("{DOWNLOADS}/site-{lang}.zip")
-}
-
-/// The zip of one edition in one language: `downloads/edition-<id>-<lang>.zip`. The prefixes
-/// keep the two kinds apart whatever the edition ids.
-pub fn edition_package_path(edition_id: &str, lang: &str) -> String {
-    format!("{DOWNLOADS}/edition-{edition_id}-{lang}.zip")
-}
-
-/// What templates receive as `offline` (every path relative to the site root: write
-/// `{{ root }}{{ offline.feed }}`).
-#[derive(Debug, Clone, Serialize)]
-pub struct OfflineCtx {
-    /// This language's Atom feed.
-    pub feed: String,
-    /// This language's search index script.
-    pub search_index: String,
-    /// The zip of the whole site in this language (`None` unless built with `--package`).
-    pub site_download: Option<String>,
-    /// Per edition id: `print` (the print page) and `download` (its zip, or `None`).
-    pub editions: BTreeMap<String, EditionOffline>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct EditionOffline {
-    pub print: String,
-    pub download: Option<String>,
-}
-
-/// The `offline` global of one language. `package`: the build writes the zips.
-pub fn globals(site: &Site, lang: &str, package: bool) -> OfflineCtx {
-    OfflineCtx {
-        feed: feed_path(lang),
-        search_index: search_index_path(lang),
-        site_download: package.then(|| site_package_path(lang)),
-        editions: site
-            .editions
-            .iter()
-            .map(|e| {
-                (
-                    e.id.clone(),
-                    EditionOffline {
-                        print: print_path(lang, e),
-                        download: package.then(|| edition_package_path(&e.id, lang)),
-                    },
-                )
-            })
-            .collect(),
-    }
-}

@@ -19,33 +19,20 @@
 //! backend), and as timestamp the newest date of the data in the zip (its editions'
 //! changelog and dates), 1980-01-01 when there is none.
 
-use crate::render::context::Greeting;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Write};
-use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 use sha2::{Digest, Sha256};
-use tera::Context;
 
-use crate::error::{Error, display_path};
-use crate::linkcheck::resolve;
+use super::links::resolve;
+use super::search::Search;
+use crate::error::{Diagnostics, Error};
 use crate::model::{Date, Edition, Site};
-use crate::offline::{
-    DOWNLOADS, edition_package_path, search, search_index_path, site_package_path,
-};
-use crate::render::Sink;
-use crate::write::{MANIFEST, Manifest, ManifestEntry, hex};
-
-/// The root `index.html` of one package, rendered by the theme.
-#[derive(Debug, Clone)]
-pub struct PackageRoot {
-    /// Index into `site.languages`.
-    pub lang: usize,
-    /// Index into `site.editions`: a package of one edition.
-    pub edition: Option<usize>,
-    pub html: Vec<u8>,
-}
+use crate::render::paths::{DOWNLOADS, edition_package_path, search_index_path, site_package_path};
+use crate::render::{File, Kind, Output, Prepared};
+use crate::write::{MANIFEST, Manifest, ManifestEntry, Sink, hex};
 
 /// One zip written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,76 +42,62 @@ pub struct Written {
     pub files: usize,
 }
 
-/// The contexts of every package's root page (`entry.html` with one greeting): per language
-/// the whole site, then each edition. Rendered with that language's templates.
-pub fn root_contexts(site: &Site) -> Vec<(usize, Option<usize>, Context)> {
-    let mut out = Vec::new();
-    for (li, l) in site.languages.iter().enumerate() {
-        let mut scopes: Vec<Option<usize>> = vec![None];
-        scopes.extend((0..site.editions.len()).map(Some));
-        for scope in scopes {
-            let (title, description, url) = match scope {
-                None => (
-                    site.localize(&site.title, &l.code).text,
-                    site.description
-                        .as_ref()
-                        .map(|d| site.localize(d, &l.code).text),
-                    Site::url(&l.code, ""),
-                ),
-                Some(ei) => {
-                    let ed = &site.editions[ei];
-                    (
-                        site.localize(&ed.meta.title, &l.code).text,
-                        Some(site.localize(&ed.meta.summary, &l.code).text),
-                        Site::url(&l.code, &ed.path),
-                    )
-                }
-            };
-            let greeting = Greeting::new(site, l, title, description, url);
-            let mut ctx = Context::new();
-            ctx.insert("root", "");
-            ctx.insert("greetings", &[greeting]);
-            ctx.insert(
-                "page",
-                &crate::render::context::PageCtx {
-                    kind: "package",
-                    title,
-                    url: "index.html",
-                    source_lang: &l.code,
-                    ..Default::default()
-                },
-            );
-            out.push((li, scope, ctx));
-        }
-    }
-    out
+/// The packages as a sink in front of `next`: it keeps every file of the site (packages are
+/// asked for, so the memory is spent only then) and writes the zips when asked to finish.
+pub struct Packages<'a> {
+    next: &'a dyn Sink,
+    files: Mutex<BTreeMap<String, Arc<[u8]>>>,
 }
 
-/// Writes every package into `sink`, reading the built site from `dir` (the staging folder).
-pub fn write(
-    site: &Site,
-    dir: &Path,
-    sink: &dyn Sink,
-    roots: &[PackageRoot],
-) -> Result<Vec<Written>, Error> {
-    let mut files: BTreeSet<String> = BTreeSet::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::io(dir, std::io::Error::other(e)))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
-            continue;
-        };
-        let rel = display_path(rel);
-        if rel != MANIFEST && !rel.starts_with(&format!("{DOWNLOADS}/")) {
-            files.insert(rel);
+impl<'a> Packages<'a> {
+    pub fn new(next: &'a dyn Sink) -> Self {
+        Packages {
+            next,
+            files: Mutex::new(BTreeMap::new()),
         }
     }
-    let mut written = Vec::new();
-    for root in roots {
-        let lang = &site.languages[root.lang].code;
-        let (zip_path, prefix, newest) = match root.edition {
+
+    /// Writes every package (per language the whole site, then each edition) into the next
+    /// sink. `search` gives the index of one edition for its package.
+    pub fn finish(
+        &self,
+        site: &Site,
+        prepared: &Prepared,
+        search: &Search<'_>,
+    ) -> Result<Vec<Written>, Error> {
+        let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        let mut written = Vec::new();
+        let mut errors = Diagnostics::new();
+        for li in 0..site.languages.len() {
+            let scopes = std::iter::once(None).chain((0..site.editions.len()).map(Some));
+            for scope in scopes {
+                let root = match crate::render::package_root(site, prepared, li, scope) {
+                    Ok(html) => html,
+                    Err(d) => {
+                        errors.extend(d);
+                        continue;
+                    }
+                };
+                let index = scope.map(|ei| search.index_js(site, li, Some(ei)));
+                written.push(self.one(site, &files, li, scope, root, index)?);
+            }
+        }
+        errors.into_result().map_err(Error::Input)?;
+        Ok(written)
+    }
+
+    /// The zip of language `li` (whole, or edition `scope`), into the next sink.
+    fn one(
+        &self,
+        site: &Site,
+        files: &BTreeMap<String, Arc<[u8]>>,
+        li: usize,
+        scope: Option<usize>,
+        root: Vec<u8>,
+        index: Option<String>,
+    ) -> Result<Written, Error> {
+        let lang = &site.languages[li].code;
+        let (zip_path, prefix, newest) = match scope {
             None => (
                 site_package_path(lang),
                 format!("{lang}/"),
@@ -139,32 +112,27 @@ pub fn write(
                 )
             }
         };
-        let mut chosen: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for f in &files {
-            if f.starts_with(&prefix) || f.starts_with("assets/") {
-                let bytes = std::fs::read(dir.join(f)).map_err(|e| Error::io(dir.join(f), e))?;
-                chosen.insert(f.clone(), bytes);
-            }
+        let mut chosen: BTreeMap<String, Vec<u8>> = files
+            .iter()
+            .filter(|(f, _)| f.starts_with(&prefix) || f.starts_with("assets/"))
+            .map(|(f, b)| (f.clone(), b.to_vec()))
+            .collect();
+        if let Some(js) = index {
+            chosen.insert(search_index_path(lang), js.into_bytes());
         }
-        if let Some(ei) = root.edition {
-            chosen.insert(
-                search_index_path(lang),
-                search::index_js(site, lang, Some(ei)).into_bytes(),
-            );
-        }
-        chosen.insert("index.html".into(), root.html.clone());
+        chosen.insert("index.html".into(), root);
         // The files the pages use (open data…), but no other page, and in an edition's package
         // not the language's feed (it announces every edition).
-        let feed = crate::offline::feed_path(lang);
+        let feed = crate::render::feed::path(lang);
         let mut used = BTreeSet::new();
         for (path, bytes) in &chosen {
             if path.ends_with(".html") {
                 for target in references(&String::from_utf8_lossy(bytes)) {
                     if let Some(r) = local_target(path, &target)
                         && !r.ends_with(".html")
-                        && files.contains(&r)
+                        && files.contains_key(&r)
                         && !chosen.contains_key(&r)
-                        && !(root.edition.is_some() && r == feed)
+                        && !(scope.is_some() && r == feed)
                     {
                         used.insert(r);
                     }
@@ -172,7 +140,7 @@ pub fn write(
             }
         }
         for f in used {
-            let bytes = std::fs::read(dir.join(&f)).map_err(|e| Error::io(dir.join(&f), e))?;
+            let bytes = files[&f].to_vec();
             chosen.insert(f, bytes);
         }
         let inside: BTreeSet<String> = chosen.keys().cloned().collect();
@@ -183,14 +151,33 @@ pub fn write(
             }
         }
         let zip = zip_bytes(&chosen, newest).map_err(|e| Error::io(&zip_path, e))?;
-        sink.put(&zip_path, &zip)?;
-        written.push(Written {
+        self.next.put(Output::File(File {
+            path: &zip_path,
+            bytes: &zip,
+            kind: Kind::Other,
+            source: None,
+        }))?;
+        Ok(Written {
             path: zip_path,
             bytes: zip.len() as u64,
             files: chosen.len() + 1,
-        });
+        })
     }
-    Ok(written)
+}
+
+impl Sink for Packages<'_> {
+    fn put(&self, output: Output<'_>) -> Result<(), Error> {
+        if let Output::File(f) = &output
+            && f.path != MANIFEST
+            && !f.path.starts_with(&format!("{DOWNLOADS}/"))
+        {
+            self.files
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(f.path.to_string(), Arc::from(f.bytes));
+        }
+        self.next.put(output)
+    }
 }
 
 /// The newest date an edition gives (changelog, publication, end, start).

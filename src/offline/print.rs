@@ -1,168 +1,83 @@
-//! The print edition, `<lang>/<editions>/<id>/print.html` (theme template `print.html`): the
-//! whole edition on one page, for printing, saving as PDF or reading offline in one go.
-//!
-//! Every narrative page becomes a chapter whose ids are prefixed with `<slug>--` (headings,
-//! footnotes and, by the theme, data blocks), so that two pages with the same heading do not
-//! collide. Links between pages of the edition become in-page anchors: `@/editions/<id>/<slug>`
-//! → `#<slug>`, with a fragment → `#<slug>--<fragment>`, the edition home → `#_cover`. Other
-//! internal links stay relative links to the site.
+//! The print edition: gathers the chapters render emits for each (language, edition) and, when
+//! the site is rendered, lays each edition's print page out with the theme's `print.html`
+//! ([`crate::render::print_page`]).
 
-use serde::Serialize;
-use serde_json::Value as Json;
-use tera::{Context, Value};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
-use crate::error::Diagnostic;
-use crate::markdown::{self, EmbedError, Hooks, TocEntry};
-use crate::model::{Edition, Site, root_prefix};
-use crate::offline::print_path;
-use crate::render::context::{LangRef, PageCtx, Translation};
+use crate::error::{Diagnostics, Error};
+use crate::model::Site;
+use crate::render::print::ChapterCtx;
+use crate::render::{File, Kind, Output, Prepared};
+use crate::write::Sink;
 
-/// Id of the cover in the print page (slugs never start with `_`).
-pub const COVER_ID: &str = "_cover";
+/// Chapters by (language, edition), by their place in the reading order.
+type Chapters = BTreeMap<(usize, usize), BTreeMap<usize, ChapterCtx>>;
 
-/// One narrative page of the edition, as a chapter of the print page.
-#[derive(Debug, Clone, Serialize)]
-pub struct ChapterCtx<'a> {
-    pub slug: &'a str,
-    /// Id of the chapter's section (`<slug>`).
-    pub anchor: String,
-    /// Prefix of every id inside the chapter (`<slug>--`); data blocks use it too.
-    pub id_prefix: String,
-    pub title: &'a str,
-    pub description: Option<&'a str>,
-    /// The page's HTML with prefixed ids; print with `| safe`.
-    pub content: String,
-    pub toc: Vec<TocEntry>,
-    /// The page's own template (e.g. `meeting.html`), to show its data blocks.
-    pub template: &'a str,
-    pub extra: &'a Json,
-    /// The language shown when the translation is missing.
-    pub fallback: Option<LangRef<'a>>,
+pub struct Print<'a> {
+    next: &'a dyn Sink,
+    chapters: Mutex<Chapters>,
 }
 
-/// Turns links between pages of the edition into anchors of the print page.
-struct PrintHooks<'a> {
-    inner: &'a dyn Hooks,
-    site: &'a Site,
-    edition: &'a Edition,
-}
-
-impl Hooks for PrintHooks<'_> {
-    fn resolve_link(&self, target: &str) -> Option<String> {
-        self.inner.resolve_link(target)
-    }
-
-    fn internal_href(&self, target: &str, fragment: Option<&str>, root: &str) -> Option<String> {
-        let folder = self.site.link_targets.get(target)?;
-        if *folder == self.edition.path {
-            return Some(format!("#{COVER_ID}"));
-        }
-        let chapter = self
-            .edition
-            .pages
-            .iter()
-            .map(|&i| &self.site.pages[i])
-            .find(|p| p.path == *folder);
-        match chapter {
-            Some(p) => Some(match fragment.filter(|f| !f.is_empty()) {
-                Some(f) => format!("#{}--{f}", p.slug),
-                None => format!("#{}", p.slug),
-            }),
-            None => self.inner.internal_href(target, fragment, root),
+impl<'a> Print<'a> {
+    pub fn new(next: &'a dyn Sink) -> Self {
+        Print {
+            next,
+            chapters: Mutex::new(BTreeMap::new()),
         }
     }
 
-    fn embed(&self, info: &str, body: &str, line: usize) -> Option<Result<String, EmbedError>> {
-        self.inner.embed(info, body, line)
+    /// Renders the print page of every edition with chapters, or only of `editions`, into
+    /// the next sink.
+    pub fn finish(
+        &self,
+        site: &Site,
+        prepared: &Prepared,
+        editions: Option<&[usize]>,
+    ) -> Result<(), Error> {
+        if !Prepared::has_print(site) {
+            return Ok(());
+        }
+        let chapters = self.chapters.lock().unwrap_or_else(|e| e.into_inner());
+        let mut errors = Diagnostics::new();
+        for li in 0..site.languages.len() {
+            for ei in 0..site.editions.len() {
+                if editions.is_some_and(|only| !only.contains(&ei)) {
+                    continue;
+                }
+                let list: Vec<ChapterCtx> = chapters
+                    .get(&(li, ei))
+                    .map(|m| m.values().cloned().collect())
+                    .unwrap_or_default();
+                match crate::render::print_page(site, prepared, li, ei, &list) {
+                    Ok((path, html)) => self.next.put(Output::File(File {
+                        path: &path,
+                        bytes: &html,
+                        kind: Kind::OtherPage,
+                        source: None,
+                    }))?,
+                    Err(d) => errors.extend(d),
+                }
+            }
+        }
+        errors.into_result().map(|_| ()).map_err(Error::Input)
     }
 }
 
-/// The context of `print.html` for edition `ei` in `lang`. `edition` is the edition's template
-/// data in that language; `hooks` are the page hooks of that language (links, embeds).
-/// Markdown errors are not repeated here: the edition's own pages report them.
-pub fn context(
-    site: &Site,
-    lang: &str,
-    ei: usize,
-    edition: Value,
-    hooks: &dyn Hooks,
-) -> Result<Context, Vec<Diagnostic>> {
-    let ed = &site.editions[ei];
-    let li = site
-        .languages
-        .iter()
-        .position(|l| l.code == lang)
-        .unwrap_or(0);
-    let path = print_path(lang, ed);
-    let root = root_prefix(&path);
-    let print_hooks = PrintHooks {
-        inner: hooks,
-        site,
-        edition: ed,
-    };
-    let mut chapters = Vec::new();
-    for &pi in &ed.pages {
-        let page = &site.pages[pi];
-        let Some(version) = page.versions.get(li) else {
-            continue;
-        };
-        let src = &version.source;
-        let id_prefix = format!("{}--", page.slug);
-        let md = markdown::to_html(
-            &markdown::Input::of_page(src, &root, &id_prefix),
-            &print_hooks,
-        );
-        if md.diagnostics.iter().any(Diagnostic::is_error) {
-            return Err(Vec::new());
+impl Sink for Print<'_> {
+    fn put(&self, output: Output<'_>) -> Result<(), Error> {
+        match output {
+            Output::Chapter(ch) => {
+                let ch = *ch;
+                self.chapters
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .entry((ch.lang, ch.edition))
+                    .or_default()
+                    .insert(ch.order, ch.ctx);
+                Ok(())
+            }
+            other => self.next.put(other),
         }
-        let fallback = version
-            .is_fallback()
-            .then(|| site.language(&src.lang))
-            .flatten()
-            .map(|l| LangRef {
-                code: &l.code,
-                name: &l.name,
-                dir: l.dir.as_str(),
-            });
-        chapters.push(ChapterCtx {
-            slug: &page.slug,
-            anchor: page.slug.clone(),
-            id_prefix,
-            title: &src.front.title,
-            description: src.front.description.as_deref(),
-            content: md.html,
-            toc: md.toc,
-            template: &page.template,
-            extra: &page.extra,
-            fallback,
-        });
     }
-    let title = site.localize(&ed.meta.title, lang).text;
-    let translations: Vec<Translation<'_>> = site
-        .languages
-        .iter()
-        .map(|l| Translation {
-            code: &l.code,
-            name: &l.name,
-            dir: l.dir.as_str(),
-            url: print_path(&l.code, ed),
-        })
-        .collect();
-    let page = PageCtx {
-        kind: "print",
-        title,
-        description: Some(site.localize(&ed.meta.summary, lang).text),
-        url: &path,
-        translations,
-        edition: Some(&ed.id),
-        source_lang: lang,
-        ..PageCtx::default()
-    };
-    let mut ctx = Context::new();
-    ctx.insert("page", &page);
-    ctx.insert("root", &root);
-    ctx.insert("chapters", &chapters);
-    ctx.insert("cover_id", COVER_ID);
-    ctx.insert_value("edition", edition);
-    Ok(ctx)
 }

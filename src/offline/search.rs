@@ -3,11 +3,13 @@
 //! with `fetch`, because browsers refuse `fetch` on `file://` (the reason Pagefind and
 //! tinysearch do not work from a downloaded folder).
 //!
+//! The index is built from the rendered pages as they pass ([`Search`] is a sink): what is
+//! indexed is what a reader sees in a page's `<main>`, template sections included.
+//!
 //! Why a hand-written inverted index rather than elasticlunr-rs: elasticlunr's Arabic pipeline
 //! stems and removes stop words but does not fold the spellings readers actually type (hamza
 //! forms of alef, ta marbuta, alef maqsura, harakat, tatweel), and its JavaScript side would
-//! have to repeat our folding anyway. The index here is tiny (title, headings, description and
-//! the first words of each page), so a term → documents map matched by prefix is enough, and
+//! have to repeat our folding anyway. A term → documents map matched by prefix is enough, and
 //! both sides use the same [`normalize`] (mirrored in the theme's `search.js`).
 //!
 //! Format: `{"docs": [{"t": title, "u": url from the site root, "s": section (edition title),
@@ -15,10 +17,15 @@
 
 use std::collections::BTreeMap;
 
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use std::sync::Mutex;
+
+use html5gum::{Token, Tokenizer};
 use serde::Serialize;
 
-use crate::model::{Page, Site};
+use crate::error::Error;
+use crate::model::Site;
+use crate::render::{File, Kind, Output, paths::search_index_path};
+use crate::write::Sink;
 
 /// Words of body text indexed per page (after the headings, which are all indexed).
 const TEXT_WORDS: usize = 60;
@@ -78,7 +85,7 @@ pub fn terms(text: &str) -> Vec<String> {
         .collect()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 struct Doc {
     t: String,
     u: String,
@@ -119,65 +126,6 @@ impl Builder {
     }
 }
 
-/// Headings and the first words of a Markdown body, code blocks left out.
-struct Extract {
-    headings: Vec<String>,
-    words: Vec<String>,
-}
-
-fn extract(body: &str) -> Extract {
-    let mut headings = Vec::new();
-    let mut heading: Option<String> = None;
-    let mut text = String::new();
-    let mut in_code = false;
-    let opts = pulldown_cmark::Options::ENABLE_TABLES
-        | pulldown_cmark::Options::ENABLE_FOOTNOTES
-        | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
-        | pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES;
-    for event in Parser::new_ext(body, opts) {
-        match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_) | CodeBlockKind::Indented)) => {
-                in_code = true;
-            }
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(h) = heading.take() {
-                    headings.push(h.split_whitespace().collect::<Vec<_>>().join(" "));
-                }
-            }
-            Event::Text(t) | Event::Code(t) if !in_code => match heading.as_mut() {
-                Some(h) => h.push_str(&t),
-                // Enough text for TEXT_WORDS words.
-                None if text.len() < TEXT_WORDS * 24 => text.push_str(&t),
-                None => {}
-            },
-            // Word boundaries: line breaks and the ends of blocks and cells.
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::BlockQuote(_)
-                | TagEnd::FootnoteDefinition,
-            ) => match heading.as_mut() {
-                Some(h) => h.push(' '),
-                None => text.push(' '),
-            },
-            _ => {}
-        }
-    }
-    Extract {
-        headings,
-        words: text
-            .split_whitespace()
-            .take(TEXT_WORDS)
-            .map(str::to_string)
-            .collect(),
-    }
-}
-
 /// At most EXCERPT_WORDS words of `text`, with an ellipsis when cut.
 fn excerpt<S: AsRef<str>>(words: &[S]) -> String {
     let mut x = words
@@ -196,87 +144,213 @@ fn short(text: &str) -> String {
     excerpt(&text.split_whitespace().collect::<Vec<_>>())
 }
 
-/// The index of `lang` as a script. `edition`: only that edition (for its package), else the
-/// whole language (edition homes, edition pages, site pages).
-pub fn index_js(site: &Site, lang: &str, edition: Option<usize>) -> String {
-    let li = site
-        .languages
-        .iter()
-        .position(|l| l.code == lang)
-        .unwrap_or(0);
-    let mut b = Builder::default();
-    for (ei, ed) in site.editions.iter().enumerate() {
-        if edition.is_some_and(|only| only != ei) {
-            continue;
-        }
-        let title = site.localize(&ed.meta.title, lang).text;
-        let summary = site.localize(&ed.meta.summary, lang).text;
-        let figures: Vec<&str> = ed
-            .meta
-            .key_figures
-            .iter()
-            .map(|k| site.localize(&k.label, lang).text)
-            .collect();
-        let figures = figures.join(" ");
-        b.add(
-            Doc {
-                t: title.to_string(),
-                u: Site::url(lang, &ed.path),
-                s: ed.meta.year.to_string(),
-                x: short(summary),
+/// What the index keeps of a rendered page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct PageText {
+    title: String,
+    description: String,
+    headings: Vec<String>,
+    /// The first words of the text (TEXT_WORDS at most).
+    words: Vec<String>,
+}
+
+/// Elements whose text is not the page's (scripts, drawings: a chart's numbers are in its
+/// table).
+const SKIPPED: &[&[u8]] = &[b"script", b"style", b"svg", b"template", b"noscript"];
+
+/// The title (`h1`), description, headings and first words of the `<main>` of a page.
+fn read_page(html: &str) -> PageText {
+    let mut page = PageText::default();
+    let mut in_main = 0usize;
+    let mut skip = 0usize;
+    let mut heading: Option<(u8, String)> = None;
+    let mut text = String::new();
+    for token in Tokenizer::new(html).flatten() {
+        match token {
+            Token::StartTag(tag) => {
+                let name = tag.name.as_slice();
+                if name == b"meta"
+                    && tag
+                        .attributes
+                        .get(b"name".as_slice())
+                        .map(|v| v.value.as_slice())
+                        == Some(b"description")
+                    && let Some(c) = tag.attributes.get(b"content".as_slice())
+                {
+                    page.description = String::from_utf8_lossy(&c.value).into_owned();
+                }
+                if name == b"main" {
+                    in_main += 1;
+                } else if SKIPPED.contains(&name) {
+                    skip += 1;
+                } else if in_main > 0 && matches!(name, b"h1" | b"h2" | b"h3") {
+                    heading = Some((name[1] - b'0', String::new()));
+                }
+                if is_block(name) {
+                    text.push(' ');
+                }
+            }
+            Token::EndTag(tag) => {
+                let name = tag.name.as_slice();
+                if name == b"main" {
+                    in_main = in_main.saturating_sub(1);
+                } else if SKIPPED.contains(&name) {
+                    skip = skip.saturating_sub(1);
+                } else if matches!(name, b"h1" | b"h2" | b"h3")
+                    && let Some((level, h)) = heading.take()
+                {
+                    let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if level == 1 && page.title.is_empty() {
+                        page.title = h;
+                    } else if level > 1 {
+                        page.headings.push(h);
+                    }
+                }
+                if is_block(name) {
+                    text.push(' ');
+                }
+            }
+            Token::String(s) if in_main > 0 && skip == 0 => match heading.as_mut() {
+                Some((_, h)) => h.push_str(&String::from_utf8_lossy(&s)),
+                None if text.len() < TEXT_WORDS * 24 => text.push_str(&String::from_utf8_lossy(&s)),
+                None => {}
             },
-            &[
-                (title, W_TITLE),
-                (summary, W_DESCRIPTION),
-                (&figures, W_TEXT),
-            ],
-        );
-        for &pi in &ed.pages {
-            add_page(&mut b, &site.pages[pi], li, lang, title);
+            _ => {}
         }
     }
-    if edition.is_none() {
-        for page in site.site_pages() {
-            add_page(&mut b, page, li, lang, "");
-        }
-    }
-    let json = b.into_json();
-    let lang_json = serde_json::to_string(lang).unwrap_or_else(|_| "\"\"".into());
-    format!(
-        "// Search index of the {lang} pages, generated by barometre: loaded as a script so that it\n\
-         // works from file://.\n\
-         window.barometreSearch = window.barometreSearch || {{}};\n\
-         window.barometreSearch[{lang_json}] = {json};\n"
+    page.words = text
+        .split_whitespace()
+        .take(TEXT_WORDS)
+        .map(str::to_string)
+        .collect();
+    page
+}
+
+fn is_block(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"p" | b"li"
+            | b"td"
+            | b"th"
+            | b"dt"
+            | b"dd"
+            | b"div"
+            | b"section"
+            | b"br"
+            | b"figcaption"
+            | b"blockquote"
     )
 }
 
-fn add_page(b: &mut Builder, page: &Page, li: usize, lang: &str, section: &str) {
-    let Some(version) = page.versions.get(li) else {
-        return;
-    };
-    let src = &version.source;
-    let ex = extract(src.body());
-    let description = src.front.description.clone().unwrap_or_default();
-    let headings = ex.headings.join(" ");
-    let text = ex.words.join(" ");
-    b.add(
-        Doc {
-            t: src.front.title.clone(),
-            u: Site::url(lang, &page.path),
-            s: section.to_string(),
-            x: if description.is_empty() {
-                excerpt(&ex.words)
+/// One indexed page: its language, edition, address and text.
+#[derive(Debug, Clone)]
+struct Entry {
+    lang: usize,
+    edition: Option<usize>,
+    url: String,
+    text: PageText,
+}
+
+/// The search index as a sink in front of `next`: it reads the pages a reader opens from the
+/// navigation as they pass.
+pub struct Search<'a> {
+    next: &'a dyn Sink,
+    entries: Mutex<Vec<Entry>>,
+}
+
+impl<'a> Search<'a> {
+    pub fn new(next: &'a dyn Sink) -> Self {
+        Search {
+            next,
+            entries: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Writes the index script of every language into the next sink.
+    pub fn finish(&self, site: &Site) -> Result<(), Error> {
+        for (li, l) in site.languages.iter().enumerate() {
+            let js = self.index_js(site, li, None);
+            self.next.put(Output::File(File {
+                path: &search_index_path(&l.code),
+                bytes: js.as_bytes(),
+                kind: Kind::Other,
+                source: None,
+            }))?;
+        }
+        Ok(())
+    }
+
+    /// The index of language `li` as a script. `edition`: only that edition's pages (for its
+    /// package), else every page of the language.
+    pub fn index_js(&self, site: &Site, li: usize, edition: Option<usize>) -> String {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let mut chosen: Vec<&Entry> = entries
+            .iter()
+            .filter(|e| e.lang == li && (edition.is_none() || e.edition == edition))
+            .collect();
+        // Pages arrive in any order: sort for a deterministic index.
+        chosen.sort_by(|a, b| a.url.cmp(&b.url));
+        let lang = &site.languages[li].code;
+        let mut b = Builder::default();
+        for e in chosen {
+            let section = match e.edition {
+                Some(ei) => site
+                    .localize(&site.editions[ei].meta.title, lang)
+                    .text
+                    .to_string(),
+                None => String::new(),
+            };
+            let t = &e.text;
+            let x = if t.description.is_empty() {
+                excerpt(&t.words)
             } else {
-                short(&description)
-            },
-        },
-        &[
-            (&src.front.title, W_TITLE),
-            (&headings, W_HEADING),
-            (&description, W_DESCRIPTION),
-            (&text, W_TEXT),
-        ],
-    );
+                short(&t.description)
+            };
+            let headings = t.headings.join(" ");
+            let words = t.words.join(" ");
+            b.add(
+                Doc {
+                    t: t.title.clone(),
+                    u: e.url.clone(),
+                    s: section,
+                    x,
+                },
+                &[
+                    (&t.title, W_TITLE),
+                    (&headings, W_HEADING),
+                    (&t.description, W_DESCRIPTION),
+                    (&words, W_TEXT),
+                ],
+            );
+        }
+        let json = b.into_json();
+        let lang_json = serde_json::to_string(lang).unwrap_or_else(|_| "\"\"".into());
+        format!(
+            "// Search index of the {lang} pages, generated by barometre: loaded as a script so that it\n\
+             // works from file://.\n\
+             window.barometreSearch = window.barometreSearch || {{}};\n\
+             window.barometreSearch[{lang_json}] = {json};\n"
+        )
+    }
+}
+
+impl Sink for Search<'_> {
+    fn put(&self, output: Output<'_>) -> Result<(), Error> {
+        if let Output::File(f) = &output
+            && let Kind::Page { lang, edition } = f.kind
+        {
+            let text = read_page(&String::from_utf8_lossy(f.bytes));
+            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            entries.retain(|e| e.url != f.path);
+            entries.push(Entry {
+                lang,
+                edition,
+                url: f.path.to_string(),
+                text,
+            });
+        }
+        self.next.put(output)
+    }
 }
 
 #[cfg(test)]
@@ -307,10 +381,14 @@ mod tests {
     }
 
     #[test]
-    fn extract_skips_code_and_collects_headings() {
-        let ex =
-            extract("## Titre *un*\n\nTexte ici.\n\n```chart\nindicator: x\n```\n\n### Deux\n");
-        assert_eq!(ex.headings, vec!["Titre un", "Deux"]);
-        assert_eq!(ex.words, vec!["Texte", "ici."]);
+    fn pages_are_read_from_their_html() {
+        let html = "<html><head><title>T · S</title><meta name=\"description\" content=\"Une phrase.\"></head>\
+            <body><nav>Menu</nav><main><h1>Titre</h1><p>Texte <em>ici</em>.</p><h2 id=a>Deux</h2>\
+            <script>var x;</script><svg><text>18 %</text></svg><p>Fin</p></main><footer>pied</footer></body></html>";
+        let p = read_page(html);
+        assert_eq!(p.title, "Titre");
+        assert_eq!(p.description, "Une phrase.");
+        assert_eq!(p.headings, vec!["Deux"]);
+        assert_eq!(p.words, vec!["Texte", "ici.", "Fin"]);
     }
 }

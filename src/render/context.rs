@@ -7,9 +7,9 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use tera::{Context, Value};
 
-use crate::markdown::TocEntry;
+use super::locale::Locale;
+use super::markdown::TocEntry;
 use crate::model::{Date, Edition, Language, Site, localize_json, root_prefix};
-use crate::render::locale::Locale;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LangRef<'a> {
@@ -206,8 +206,14 @@ fn lang_ref(l: &Language) -> LangRef<'_> {
     }
 }
 
-/// Builds `site`, `lang`, `languages`, `t`, `nav` and `editions` for one language.
-pub fn language_globals(site: &Site, lang: &Language, locale: &Locale) -> LanguageGlobals {
+/// Builds `site`, `lang`, `languages`, `t`, `nav`, `editions` and `offline` for one
+/// language. `package`: the build writes the offline packages.
+pub fn language_globals(
+    site: &Site,
+    lang: &Language,
+    locale: &Locale,
+    package: bool,
+) -> LanguageGlobals {
     let code = lang.code.as_str();
     let editions: Vec<EditionCtx> = site
         .editions
@@ -241,6 +247,10 @@ pub fn language_globals(site: &Site, lang: &Language, locale: &Locale) -> Langua
         ("t", Value::from_serializable(&t)),
         ("nav", Value::from_serializable(&nav)),
         ("editions", Value::from_serializable(&editions)),
+        (
+            "offline",
+            Value::from_serializable(&super::paths::globals(site, code, package)),
+        ),
     ];
     LanguageGlobals { globals, editions }
 }

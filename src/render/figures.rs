@@ -8,13 +8,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use tera::{Context, Tera};
 
-use crate::charts::{self, Chart, Series, Style};
-use crate::error::did_you_mean;
-use crate::indicators::Indicator;
-use crate::load::schema::{ChartType, IndicatorKind};
-use crate::markdown::EmbedError;
+use super::charts::{self, Chart, Series, Style};
+use super::locale::Locale;
+use super::markdown::EmbedError;
+use crate::error::{Diagnostic, did_you_mean};
+use crate::model::Indicator;
 use crate::model::Site;
-use crate::render::locale::Locale;
+use crate::model::indicators::{ChartType, IndicatorKind};
 
 /// Everything a figure needs in one language.
 pub struct FigureEnv<'a> {
@@ -80,7 +80,12 @@ struct FigureCtx<'a> {
 }
 
 impl FigureEnv<'_> {
+    /// A UI string the engine writes: `validate` made sure every language has it.
     fn tr<'b>(&'b self, key: &'b str) -> &'b str {
+        debug_assert!(
+            crate::validate::theme::ENGINE_STRINGS.contains(&key),
+            "`{key}` is not in ENGINE_STRINGS"
+        );
         self.t.get(key).map_or(key, String::as_str)
     }
 
@@ -103,19 +108,19 @@ impl FigureEnv<'_> {
         line: usize,
         page_edition: Option<usize>,
     ) -> Result<String, EmbedError> {
-        let fail = |message: String, hint: Option<String>| EmbedError {
+        let fail = |message: String, hint: Option<String>| EmbedError::Block {
             line: line + 1,
             message,
             hint,
         };
-        let block: ChartBlock = serde_saphyr::from_str(body).map_err(|e| {
-            fail(
-                format!("chart block: {}", e.to_string().replace('\n', " ")),
-                Some(
+        let block: ChartBlock = crate::load::yaml::parse(std::path::Path::new("chart"), body)
+            .map_err(|d| EmbedError::Block {
+                line: line + d.pos.line.max(1),
+                message: format!("chart block: {}", d.message),
+                hint: Some(
                     "write `indicator: <id>` and optionally `type:`, `edition:`, `options:`".into(),
                 ),
-            )
-        })?;
+            })?;
         let candidates: Vec<&Indicator> = self
             .site
             .indicators
@@ -169,7 +174,7 @@ impl FigureEnv<'_> {
             }
         }
         self.figure(ind, chart_type, block.options.as_deref())
-            .map_err(|e| fail(e, None))
+            .map_err(EmbedError::Located)
     }
 
     /// The figure of one indicator in one edition.
@@ -178,7 +183,7 @@ impl FigureEnv<'_> {
         ind: &Indicator,
         chart_type: ChartType,
         only: Option<&[String]>,
-    ) -> Result<String, String> {
+    ) -> Result<String, Diagnostic> {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let id = if n == 0 {
             format!("chart-{}", ind.id)
@@ -247,7 +252,6 @@ impl FigureEnv<'_> {
             desc: summary.clone(),
             categories,
             series,
-            percent: ind.is_percent(),
             ticks,
             rtl,
         };
@@ -295,17 +299,12 @@ impl FigureEnv<'_> {
         self.render_partial(&ctx)
     }
 
-    fn render_partial(&self, figure: &impl Serialize) -> Result<String, String> {
+    fn render_partial(&self, figure: &impl Serialize) -> Result<String, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert("figure", figure);
         ctx.insert("root", self.root);
         self.tera.render("partials/chart.html", &ctx).map_err(|e| {
-            crate::render::templates::to_diagnostic(
-                &e,
-                &self.site.theme,
-                Some("partials/chart.html"),
-            )
-            .to_string()
+            super::templates::to_diagnostic(&e, &self.site.theme, Some("partials/chart.html"))
         })
     }
 
@@ -374,10 +373,8 @@ impl FigureEnv<'_> {
 
     /// The figure of an indicator across editions (oldest first): a line chart of the first
     /// option (or the value), per breakdown member or for the whole sample.
-    pub fn trend(&self, waves: &[&Indicator]) -> Result<String, String> {
-        let Some(last) = waves.last() else {
-            return Err("no wave".into());
-        };
+    pub fn trend(&self, waves: &[&Indicator]) -> Option<String> {
+        let last = waves.last()?;
         let categories: Vec<String> = waves
             .iter()
             .map(|w| self.site.editions[w.edition].meta.year.to_string())
@@ -429,13 +426,12 @@ impl FigureEnv<'_> {
             categories,
             ticks: self.ticks(last, &series),
             series,
-            percent: last.is_percent(),
             rtl: self
                 .site
                 .language(self.lang)
                 .is_some_and(|l| l.dir == crate::load::schema::Direction::Rtl),
         };
-        Ok(charts::render(ChartType::Line, &chart, self.style))
+        Some(charts::render(ChartType::Line, &chart, self.style))
     }
 }
 
@@ -451,99 +447,6 @@ fn nice_ceiling(x: f64) -> f64 {
         }
     }
     10.0 * p
-}
-
-/// Open data of one edition: `<indicator>.csv`, `<indicator>.json`, `datapackage.json`
-/// (Frictionless). Paths relative to the site root.
-pub fn open_data(site: &Site, edition: usize) -> Vec<(String, Vec<u8>)> {
-    let ed = &site.editions[edition];
-    let inds: Vec<&Indicator> = site
-        .indicators
-        .iter()
-        .filter(|i| i.edition == edition)
-        .collect();
-    if inds.is_empty() {
-        return Vec::new();
-    }
-    let mut files = Vec::new();
-    let mut resources = Vec::new();
-    for ind in &inds {
-        let mut csv = String::from("edition,indicator,dimension,member,option,value,n\n");
-        let dim = ind.breakdown.as_ref().map_or("", |d| d.id.as_str());
-        for row in &ind.rows {
-            for (c, v) in row.values.iter().enumerate() {
-                let option = ind.options.get(c).map_or("", |o| o.id.as_str());
-                csv.push_str(&format!(
-                    "{},{},{},{},{},{},{}\n",
-                    ed.id,
-                    ind.id,
-                    dim,
-                    row.member.as_deref().unwrap_or(""),
-                    option,
-                    v.map(|v| v.to_string()).unwrap_or_default(),
-                    row.n
-                        .or(if ind.breakdown.is_none() { ind.n } else { None })
-                        .map(|n| n.to_string())
-                        .unwrap_or_default()
-                ));
-            }
-        }
-        files.push((format!("data/{}/{}.csv", ed.id, ind.id), csv.into_bytes()));
-        let json = serde_json::json!({
-            "edition": ed.id,
-            "edition_version": ed.meta.version.value,
-            "id": ind.id,
-            "question": ind.question.values,
-            "kind": ind.kind,
-            "unit": ind.unit,
-            "options": ind.options.iter().map(|o| serde_json::json!({"id": o.id, "label": o.label.values})).collect::<Vec<_>>(),
-            "breakdown": ind.breakdown.as_ref().map(|d| serde_json::json!({
-                "id": d.id, "label": d.label.values,
-                "members": d.members.iter().map(|m| serde_json::json!({"id": m.id, "label": m.label.values})).collect::<Vec<_>>(),
-            })),
-            "rows": ind.rows.iter().map(|r| serde_json::json!({
-                "member": r.member,
-                "values": ind.options.iter().enumerate().map(|(c, o)| (o.id.clone(), r.values.get(c).copied().flatten())).collect::<BTreeMap<_, _>>(),
-                "n": r.n,
-            })).collect::<Vec<_>>(),
-            "n": ind.n,
-            "source": ind.source.as_ref().map(|s| &s.values),
-            "note": ind.note.as_ref().map(|s| &s.values),
-            "aggregated_from_responses": ind.aggregated,
-        });
-        files.push((format!("data/{}/{}.json", ed.id, ind.id), pretty(&json)));
-        resources.push(serde_json::json!({
-            "name": ind.id,
-            "path": format!("{}.csv", ind.id),
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "title": site.localize(&ind.question, &site.default_language).text,
-            "schema": {"fields": [
-                {"name": "edition", "type": "string"},
-                {"name": "indicator", "type": "string"},
-                {"name": "dimension", "type": "string"},
-                {"name": "member", "type": "string"},
-                {"name": "option", "type": "string"},
-                {"name": "value", "type": "number"},
-                {"name": "n", "type": "integer"}
-            ]}
-        }));
-    }
-    let package = serde_json::json!({
-        "name": ed.id,
-        "title": site.localize(&ed.meta.title, &site.default_language).text,
-        "version": ed.meta.version.value,
-        "resources": resources,
-    });
-    files.push((format!("data/{}/datapackage.json", ed.id), pretty(&package)));
-    files
-}
-
-fn pretty(v: &serde_json::Value) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(v).unwrap_or_default();
-    out.push(b'\n');
-    out
 }
 
 #[cfg(test)]

@@ -1,51 +1,100 @@
 //! Stage 4 — render: every (language, page) through the theme's templates, in parallel.
 //!
-//! Markdown is converted here, page by page, and each finished page goes straight to a
-//! [`Sink`] (the output folder, or nothing for `check`), so memory does not grow with the
-//! number of pages. All addresses in templates are relative: a page gets `root` (`../../`)
-//! and every `url` is relative to the site root, so templates write `{{ root }}{{ x.url }}`.
+//! Markdown is converted here, page by page ([`markdown`], with the page policy of
+//! [`policy`]), charts drawn ([`charts`], [`figures`]), open data written ([`opendata`]).
+//! Each finished file is handed to an *emitter* as an [`Output`] — the `write` stage's sink,
+//! usually behind the offline stage's collectors — so memory does not grow with the number of
+//! pages, and this stage never touches the disk. Besides files, render emits each edition
+//! page's print chapter ([`print`]), which the offline stage gathers into the print edition.
+//!
+//! All addresses in templates are relative: a page gets `root` (`../../`) and every `url` is
+//! relative to the site root, so templates write `{{ root }}{{ x.url }}`.
 
+pub mod charts;
 pub mod context;
+pub mod feed;
 pub mod figures;
 pub mod locale;
+pub mod markdown;
+pub mod opendata;
+pub mod paths;
+pub mod policy;
+pub mod print;
 pub mod templates;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
 
-use crate::charts;
 use crate::error::{Diagnostic, Diagnostics, Error};
-use crate::markdown::{self, EmbedError, Hooks};
-use crate::model::{Page, Site, root_prefix};
-use context::{Crumb, PageCtx, Translation};
+use crate::model::{Indicator, Page, Site, root_prefix};
+use crate::validate::theme::{FEED_TEMPLATE, PRINT_TEMPLATE};
+use context::{Crumb, Greeting, PageCtx, Translation};
 use locale::Locale;
+use markdown::{EmbedError, Hooks};
 
-/// Where rendered files go. Paths are relative to the site root, with `/` separators.
-pub trait Sink: Sync {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error>;
-}
-
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Minify HTML pages with minify-html (on for `build`, off for `check`).
-    pub minify: bool,
-    /// The build writes the offline packages: pages link them, and the packages' root pages
-    /// are rendered (into `Report::package_roots`).
+    /// The build writes the offline packages: pages link them.
     pub package: bool,
 }
 
+/// What render hands on: a file of the site, or a print chapter.
+#[derive(Debug)]
+pub enum Output<'a> {
+    File(File<'a>),
+    /// A page of an edition as a chapter of that edition's print page.
+    Chapter(Box<Chapter>),
+}
+
+/// A file of the site. `path` is relative to the site root, with `/` separators.
+#[derive(Debug, Clone, Copy)]
+pub struct File<'a> {
+    pub path: &'a str,
+    pub bytes: &'a [u8],
+    pub kind: Kind,
+    /// The Markdown file a narrative page is rendered from (to name it in later reports).
+    pub source: Option<&'a std::path::Path>,
+}
+
+/// What a file is, for the stages that read some of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An HTML page a reader opens from the navigation, in language `lang` (index into
+    /// `site.languages`), of edition `edition` when it belongs to one.
+    Page { lang: usize, edition: Option<usize> },
+    /// Another HTML page (the bilingual entry, 404, the print edition).
+    OtherPage,
+    /// Theme files (`assets/`).
+    Asset,
+    /// Open data (`data/`).
+    Data,
+    /// Sitemap, feeds, scripts written by later stages.
+    Other,
+}
+
+/// A page's chapter of its edition's print page, in one language.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    pub lang: usize,
+    pub edition: usize,
+    /// Position in the edition's reading order.
+    pub order: usize,
+    pub ctx: print::ChapterCtx,
+}
+
+/// Where outputs go. Called from several threads at once.
+pub type Emit<'a> = dyn Fn(Output<'_>) -> Result<(), Error> + Sync + 'a;
+
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    /// HTML pages written.
+    /// HTML pages emitted.
     pub pages: usize,
-    /// Every file written by render (pages, sitemap…).
-    pub files: usize,
-    /// With `Options::package`: the root page of every package.
-    pub package_roots: Vec<crate::offline::package::PackageRoot>,
+    /// Warnings about page bodies (raw HTML shown as text…).
+    pub warnings: Diagnostics,
 }
 
 /// Everything a page of one language shares.
@@ -58,81 +107,14 @@ struct LangRender {
     editions: Vec<Value>,
 }
 
-enum Job<'a> {
-    Entry,
-    NotFound,
-    Sitemap,
-    Home(usize),
-    Edition(usize, usize),
-    Page(usize, usize),
-    /// The list of all indicators in a language.
-    Indicators(usize),
-    /// One indicator (all its waves) in a language.
-    Indicator(usize, &'a str),
-    /// The open data files of an edition (language-neutral).
-    OpenData(usize),
-    Print(usize, usize),
-    Feed(usize),
-    SearchIndex(usize),
-}
-
-/// Renders the whole site into `sink`. Errors of all pages are collected and reported together.
-pub fn render(site: &Site, sink: &dyn Sink, opts: &Options) -> Result<Report, Error> {
-    let prepared = prepare(site, opts)?;
-    run(site, &prepared, sink, opts, None)
-}
-
-/// Renders the whole site with contexts prepared beforehand (`serve` keeps them for the edits
-/// that follow).
-pub fn render_prepared(
-    site: &Site,
-    prepared: &Prepared,
-    sink: &dyn Sink,
-    opts: &Options,
-) -> Result<Report, Error> {
-    run(site, prepared, sink, opts, None)
-}
-
-/// Renders `pages` (indices into `site.pages`) in every language (the twins that show a
-/// changed text as a fallback are redone too). For `serve`, after an edit that left every front
-/// matter as it was (titles, weights and templates feed navigation and lists, so changing them
-/// needs [`render`]). What gathers many pages follows with [`render_gathering`].
-pub fn render_pages(
-    site: &Site,
-    prepared: &Prepared,
-    pages: &[usize],
-    sink: &dyn Sink,
-    opts: &Options,
-) -> Result<Report, Error> {
-    run(site, prepared, sink, opts, Some((pages, Subset::Pages)))
-}
-
-/// Renders what gathers the bodies of `pages` with many others: the print pages of their
-/// editions and the search indexes. Much longer than the pages themselves on a large edition,
-/// so `serve` runs it after the browser has reloaded the edited page.
-pub fn render_gathering(
-    site: &Site,
-    prepared: &Prepared,
-    pages: &[usize],
-    sink: &dyn Sink,
-    opts: &Options,
-) -> Result<Report, Error> {
-    run(site, prepared, sink, opts, Some((pages, Subset::Gathering)))
-}
-
-/// Which jobs of a partial render to keep.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Subset {
-    Pages,
-    Gathering,
-}
-
-/// What every page of a language shares, prepared once per site: the compiled templates with
-/// the language's global context (site, navigation, UI strings, editions) and each edition's
-/// template data. Built from titles, front matter and data, not from page bodies: it stays
-/// valid for [`render_pages`] after edits of bodies only.
+/// What every page of every language shares, prepared once per site: the compiled templates
+/// with each language's global context (site, navigation, UI strings, editions), the chart
+/// style. Built from titles, front matter and data, not from page bodies: it stays valid for
+/// [`render`] of some pages after edits of bodies only (`serve`).
 pub struct Prepared {
     langs: Vec<LangRender>,
+    style: charts::Style,
+    options: Options,
 }
 
 /// Compiles the theme and builds every language's shared context.
@@ -159,7 +141,7 @@ pub fn prepare(site: &Site, opts: &Options) -> Result<Prepared, Error> {
             .get(&lang.code)
             .map(|s| s.value.clone())
             .unwrap_or_default();
-        let shared = context::language_globals(site, lang, &locale);
+        let shared = context::language_globals(site, lang, &locale, opts.package);
         let editions = shared
             .editions
             .iter()
@@ -169,10 +151,6 @@ pub fn prepare(site: &Site, opts: &Options) -> Result<Prepared, Error> {
         for (k, v) in shared.globals {
             global.insert_value(k, v);
         }
-        global.insert(
-            "offline",
-            &crate::offline::globals(site, &lang.code, opts.package),
-        );
         langs.push(LangRender {
             code: lang.code.clone(),
             tera,
@@ -181,17 +159,6 @@ pub fn prepare(site: &Site, opts: &Options) -> Result<Prepared, Error> {
             editions,
         });
     }
-    Ok(Prepared { langs })
-}
-
-fn run(
-    site: &Site,
-    prepared: &Prepared,
-    sink: &dyn Sink,
-    opts: &Options,
-    only: Option<(&[usize], Subset)>,
-) -> Result<Report, Error> {
-    let langs = &prepared.langs;
     let c = &site.theme.config.chart;
     let style = charts::Style {
         palette: c.palette.clone(),
@@ -200,102 +167,435 @@ fn run(
         muted: c.muted.clone(),
         grid: c.grid.clone(),
     };
+    Ok(Prepared {
+        langs,
+        style,
+        options: opts.clone(),
+    })
+}
+
+enum Job<'a> {
+    Entry,
+    NotFound,
+    Sitemap,
+    Assets,
+    Home(usize),
+    Edition(usize, usize),
+    /// A narrative page in every language (its sources are read once).
+    Page(usize),
+    /// The list of all indicators in a language.
+    Indicators(usize),
+    /// One indicator (all its waves) in a language.
+    Indicator(usize, &'a str),
+    /// The open data files of an edition (language-neutral).
+    OpenData(usize),
+    Feed(usize),
+}
+
+/// Renders the site into `emit`: everything, or with `only` the narrative pages of those
+/// indices of `site.pages` (for `serve`, after edits of page bodies). Errors of all pages are
+/// collected and reported together.
+pub fn render(
+    site: &Site,
+    prepared: &Prepared,
+    emit: &Emit<'_>,
+    only: Option<&[usize]>,
+) -> Result<Report, Error> {
     let waves = site.indicator_waves();
-
-    let has = |name: &str| site.theme.templates.iter().any(|t| t.name == name);
-    let mut jobs = vec![Job::Entry, Job::NotFound, Job::Sitemap];
-    for (li, _) in langs.iter().enumerate() {
-        jobs.push(Job::Home(li));
-        for ei in 0..site.editions.len() {
-            jobs.push(Job::Edition(li, ei));
-        }
-        for pi in 0..site.pages.len() {
-            jobs.push(Job::Page(li, pi));
-        }
-        if !waves.is_empty() {
-            jobs.push(Job::Indicators(li));
-            for id in waves.keys() {
-                jobs.push(Job::Indicator(li, id));
-            }
-        }
-        if has(crate::validate::PRINT_TEMPLATE) {
-            for ei in 0..site.editions.len() {
-                jobs.push(Job::Print(li, ei));
-            }
-        }
-        if has(crate::validate::FEED_TEMPLATE) {
-            jobs.push(Job::Feed(li));
-        }
-        if site.theme.config.search {
-            jobs.push(Job::SearchIndex(li));
-        }
-    }
-    for ei in 0..site.editions.len() {
-        jobs.push(Job::OpenData(ei));
-    }
-    if let Some((pages, subset)) = only {
-        let editions: Vec<usize> = pages
-            .iter()
-            .filter_map(|&pi| site.pages[pi].edition)
-            .collect();
-        jobs.retain(|job| match (job, subset) {
-            (Job::Page(_, pi), Subset::Pages) => pages.contains(pi),
-            (Job::Print(_, ei), Subset::Gathering) => editions.contains(ei),
-            (Job::SearchIndex(_), Subset::Gathering) => true,
-            _ => false,
-        });
-    }
-
+    let jobs = match only {
+        Some(pages) => pages.iter().map(|&pi| Job::Page(pi)).collect(),
+        None => all_jobs(site, prepared, &waves),
+    };
     let errors = Mutex::new(Diagnostics::new());
-    let report = Mutex::new(Report::default());
+    let pages = AtomicUsize::new(0);
     let env = Env {
         site,
-        langs,
-        style: &style,
+        prepared,
         waves: &waves,
-        opts,
     };
-    let record = |path: &str, bytes: &[u8], is_page: bool| match sink.put(path, bytes) {
-        Ok(()) => {
-            let mut r = report.lock().unwrap_or_else(|e| e.into_inner());
-            r.files += 1;
-            r.pages += usize::from(is_page);
+    let put = |output: Output<'_>| {
+        if let Output::File(f) = &output
+            && matches!(f.kind, Kind::Page { .. } | Kind::OtherPage)
+        {
+            pages.fetch_add(1, Ordering::Relaxed);
         }
-        Err(Error::Input(d)) => errors.lock().unwrap_or_else(|e| e.into_inner()).extend(d),
-        Err(Error::Io { path, source }) => errors
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Diagnostic::file(path, format!("cannot write: {source}"))),
-    };
-    jobs.par_iter().for_each(|job| match job {
-        Job::OpenData(ei) => {
-            for (path, bytes) in figures::open_data(site, *ei) {
-                record(&path, &bytes, false);
+        emit(output).map_err(|e| match e {
+            Error::Input(d) => d,
+            Error::Io { path, source } => {
+                Diagnostics::from(Diagnostic::file(path, format!("cannot write: {source}")))
             }
+        })
+    };
+    jobs.par_iter().for_each(|job| {
+        if let Err(d) = run_job(&env, job, &put) {
+            errors.lock().unwrap_or_else(|e| e.into_inner()).extend(d);
         }
-        _ => match render_job(&env, job) {
-            Ok((path, bytes, is_page)) => record(&path, &bytes, is_page),
-            Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).extend(d),
-        },
     });
-    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut report = report.into_inner().unwrap_or_else(|e| e.into_inner());
-    if opts.package {
-        for (li, edition, ctx) in crate::offline::package::root_contexts(site) {
-            match render_template(site, &langs[li].tera, "entry.html", &ctx) {
-                Ok(html) => report
-                    .package_roots
-                    .push(crate::offline::package::PackageRoot {
-                        lang: li,
-                        edition,
-                        html: finish(html, opts),
-                    }),
-                Err(d) => errors.extend(d),
-            }
+    let problems = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let warnings = problems.into_result().map_err(Error::Input)?;
+    Ok(Report {
+        pages: pages.into_inner(),
+        warnings,
+    })
+}
+
+fn all_jobs<'a>(
+    site: &Site,
+    prepared: &Prepared,
+    waves: &BTreeMap<&'a str, Vec<&Indicator>>,
+) -> Vec<Job<'a>> {
+    let has = |name: &str| site.theme.templates.iter().any(|t| t.name == name);
+    let mut jobs = vec![Job::Entry, Job::NotFound, Job::Sitemap, Job::Assets];
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    for li in 0..prepared.langs.len() {
+        jobs.push(Job::Home(li));
+        jobs.extend((0..site.editions.len()).map(|ei| Job::Edition(li, ei)));
+        if !waves.is_empty() {
+            jobs.push(Job::Indicators(li));
+            jobs.extend(waves.keys().map(|id| Job::Indicator(li, id)));
+        }
+        if has(FEED_TEMPLATE) {
+            jobs.push(Job::Feed(li));
         }
     }
-    errors.into_result().map_err(Error::Input)?;
-    Ok(report)
+    jobs.extend((0..site.editions.len()).map(Job::OpenData));
+    jobs
+}
+
+/// What every job reads.
+struct Env<'a> {
+    site: &'a Site,
+    prepared: &'a Prepared,
+    waves: &'a BTreeMap<&'a str, Vec<&'a Indicator>>,
+}
+
+type Put<'a> = dyn Fn(Output<'_>) -> Result<(), Diagnostics> + Sync + 'a;
+
+fn file<'a>(path: &'a str, bytes: &'a [u8], kind: Kind) -> Output<'a> {
+    Output::File(File {
+        path,
+        bytes,
+        kind,
+        source: None,
+    })
+}
+
+fn run_job(env: &Env<'_>, job: &Job<'_>, put: &Put<'_>) -> Result<(), Diagnostics> {
+    let (site, langs) = (env.site, &env.prepared.langs);
+    let default = langs
+        .iter()
+        .find(|l| l.code == site.default_language)
+        .or(langs.first())
+        .ok_or_else(Diagnostics::new)?;
+    let page = |li: usize| Kind::Page {
+        lang: li,
+        edition: None,
+    };
+    let (path, template, lr, ctx, kind) = match job {
+        Job::Page(pi) => return page_job(env, *pi, put),
+        Job::Assets => {
+            for f in &site.theme.static_files {
+                let path = format!("assets/{}", crate::error::display_path(&f.rel));
+                put(file(&path, &f.bytes, Kind::Asset))?;
+            }
+            return Ok(());
+        }
+        Job::OpenData(ei) => {
+            for (path, bytes) in opendata::files(site, *ei) {
+                put(file(&path, &bytes, Kind::Data))?;
+            }
+            return Ok(());
+        }
+        Job::Sitemap => {
+            let ctx = context::sitemap(site);
+            let xml = render_template(site, &default.tera, "sitemap.xml", &ctx)?;
+            return put(file("sitemap.xml", &xml, Kind::Other));
+        }
+        Job::Feed(li) => {
+            let lr = &langs[*li];
+            let ctx = feed::context(site, &lr.code);
+            let xml = render_template(site, &lr.tera, FEED_TEMPLATE, &ctx)?;
+            return put(file(&feed::path(&lr.code), &xml, Kind::Other));
+        }
+        Job::Entry => {
+            let path = "index.html".to_string();
+            let ctx = context::bilingual(site, &path, "entry");
+            (path, "entry.html", default, ctx, Kind::OtherPage)
+        }
+        Job::NotFound => {
+            let path = "404.html".to_string();
+            let ctx = context::bilingual(site, &path, "404");
+            (path, "404.html", default, ctx, Kind::OtherPage)
+        }
+        Job::Home(li) => {
+            let lr = &langs[*li];
+            let path = Site::url(&lr.code, "");
+            let ctx = home_context(site, lr, &path);
+            (path, "home.html", lr, ctx, page(*li))
+        }
+        Job::Edition(li, ei) => {
+            let lr = &langs[*li];
+            let ed = &site.editions[*ei];
+            let path = Site::url(&lr.code, &ed.path);
+            let ctx = edition_context(site, lr, *ei, &path);
+            let kind = Kind::Page {
+                lang: *li,
+                edition: Some(*ei),
+            };
+            (path, "edition.html", lr, ctx, kind)
+        }
+        Job::Indicators(li) => {
+            let lr = &langs[*li];
+            let path = Site::url(&lr.code, &site.indicators_path);
+            let ctx = indicators_context(env, lr, &path, None)?;
+            (path, "indicators.html", lr, ctx, page(*li))
+        }
+        Job::Indicator(li, id) => {
+            let lr = &langs[*li];
+            let path = Site::url(&lr.code, &format!("{}/{id}", site.indicators_path));
+            let ctx = indicators_context(env, lr, &path, Some(id))?;
+            (path, "indicator.html", lr, ctx, page(*li))
+        }
+    };
+    let html = render_template(site, &lr.tera, template, &ctx)?;
+    put(file(&path, &html, kind))
+}
+
+fn home_context(site: &Site, lr: &LangRender, path: &str) -> Context {
+    let mut ctx = Context::new();
+    let page = PageCtx {
+        kind: "home",
+        title: site.localize(&site.title, &lr.code).text,
+        description: site
+            .description
+            .as_ref()
+            .map(|d| site.localize(d, &lr.code).text),
+        url: path,
+        translations: translations(site, ""),
+        ..PageCtx::default()
+    };
+    ctx.insert("page", &page);
+    ctx.insert("root", &root_prefix(path));
+    ctx
+}
+
+fn edition_context(site: &Site, lr: &LangRender, ei: usize, path: &str) -> Context {
+    let ed = &site.editions[ei];
+    let mut ctx = Context::new();
+    let page = PageCtx {
+        kind: "edition",
+        title: site.localize(&ed.meta.title, &lr.code).text,
+        description: Some(site.localize(&ed.meta.summary, &lr.code).text),
+        url: path,
+        translations: translations(site, &ed.path),
+        breadcrumbs: vec![home_crumb(site, &lr.code)],
+        edition: Some(&ed.id),
+        ..PageCtx::default()
+    };
+    ctx.insert("page", &page);
+    ctx.insert("root", &root_prefix(path));
+    ctx.insert_value("edition", lr.editions[ei].clone());
+    ctx
+}
+
+/// A narrative page in every language: each source body read once, converted, laid out with
+/// the page's template, and (for an edition with a print page) converted again as a chapter.
+fn page_job(env: &Env<'_>, pi: usize, put: &Put<'_>) -> Result<(), Diagnostics> {
+    let site = env.site;
+    let page = &site.pages[pi];
+    let print = page.edition.is_some()
+        && site
+            .theme
+            .templates
+            .iter()
+            .any(|t| t.name == PRINT_TEMPLATE);
+    let mut bodies: Vec<(*const crate::load::PageSource, String)> = Vec::new();
+    let mut errors = Diagnostics::new();
+    for (li, lr) in env.prepared.langs.iter().enumerate() {
+        let Some(version) = page.versions.get(li) else {
+            continue;
+        };
+        let src = &version.source;
+        let key = Arc::as_ptr(src);
+        let body = match bodies.iter().find(|(k, _)| *k == key) {
+            Some((_, b)) => b.clone(),
+            None => match src.body() {
+                Ok(b) => {
+                    bodies.push((key, b.clone().into_owned()));
+                    b.into_owned()
+                }
+                Err(d) => {
+                    // Reported once, by the page's own language.
+                    if !version.is_fallback() {
+                        errors.push(d);
+                    }
+                    continue;
+                }
+            },
+        };
+        let path = Site::url(&lr.code, &page.path);
+        match page_context(env, lr, page, li, &path, &body) {
+            Ok((ctx, warnings)) => {
+                errors.extend(warnings);
+                let html = render_template(site, &lr.tera, &page.template, &ctx)?;
+                let kind = Kind::Page {
+                    lang: li,
+                    edition: page.edition,
+                };
+                put(Output::File(File {
+                    path: &path,
+                    bytes: &html,
+                    kind,
+                    source: Some(&src.file),
+                }))?;
+            }
+            Err(d) => {
+                errors.extend(d);
+                continue;
+            }
+        }
+        if print && let Some(ch) = chapter(env, lr, page, li, &body) {
+            put(Output::Chapter(Box::new(ch)))?;
+        }
+    }
+    // Warnings come back as `Err` too: `render` sorts them from the errors.
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The page's chapter of its edition's print page in language `li`.
+fn chapter(env: &Env<'_>, lr: &LangRender, page: &Page, li: usize, body: &str) -> Option<Chapter> {
+    let site = env.site;
+    let ei = page.edition?;
+    let ed = &site.editions[ei];
+    let version = page.versions.get(li)?;
+    let src = &version.source;
+    let path = print::path(&lr.code, ed);
+    let root = root_prefix(&path);
+    let counter = AtomicUsize::new(0);
+    let hooks = PageHooks {
+        site,
+        lang: &lr.code,
+        edition: Some(ei),
+        figures: lr.figures(site, &env.prepared.style, &root, &counter),
+    };
+    let print_hooks = print::PrintHooks {
+        inner: &hooks,
+        site,
+        edition: ed,
+    };
+    let id_prefix = format!("{}--", page.slug);
+    let md = markdown::to_html(
+        &markdown::Input::of_page(src, body, &root, &id_prefix),
+        &print_hooks,
+    );
+    if print::has_errors(&md.diagnostics) {
+        // The page itself reports them.
+        return None;
+    }
+    let fallback = version
+        .is_fallback()
+        .then(|| site.language(&src.lang))
+        .flatten()
+        .map(|l| context::LangRef {
+            code: &l.code,
+            name: &l.name,
+            dir: l.dir.as_str(),
+        });
+    Some(Chapter {
+        lang: li,
+        edition: ei,
+        order: ed
+            .pages
+            .iter()
+            .position(|&p| std::ptr::eq(&site.pages[p], page))?,
+        ctx: print::ChapterCtx {
+            slug: page.slug.clone(),
+            anchor: page.slug.clone(),
+            id_prefix,
+            title: src.front.title.clone(),
+            description: src.front.description.clone(),
+            content: md.html,
+            toc: md.toc,
+            template: page.template.clone(),
+            extra: page.extra.clone(),
+            fallback: print::fallback(fallback),
+        },
+    })
+}
+
+/// The print page of edition `ei` in language `li`, from its chapters in reading order.
+pub fn print_page(
+    site: &Site,
+    prepared: &Prepared,
+    li: usize,
+    ei: usize,
+    chapters: &[print::ChapterCtx],
+) -> Result<(String, Vec<u8>), Diagnostics> {
+    let lr = &prepared.langs[li];
+    let ctx = print::context(site, &lr.code, ei, lr.editions[ei].clone(), chapters);
+    let html = render_template(site, &lr.tera, PRINT_TEMPLATE, &ctx)?;
+    Ok((print::path(&lr.code, &site.editions[ei]), html))
+}
+
+/// The root `index.html` of an offline package of language `li`: the whole language, or one
+/// edition. Rendered with the theme's `entry.html` and one greeting.
+pub fn package_root(
+    site: &Site,
+    prepared: &Prepared,
+    li: usize,
+    edition: Option<usize>,
+) -> Result<Vec<u8>, Diagnostics> {
+    let l = &site.languages[li];
+    let (title, description, url) = match edition {
+        None => (
+            site.localize(&site.title, &l.code).text,
+            site.description
+                .as_ref()
+                .map(|d| site.localize(d, &l.code).text),
+            Site::url(&l.code, ""),
+        ),
+        Some(ei) => {
+            let ed = &site.editions[ei];
+            (
+                site.localize(&ed.meta.title, &l.code).text,
+                Some(site.localize(&ed.meta.summary, &l.code).text),
+                Site::url(&l.code, &ed.path),
+            )
+        }
+    };
+    let greeting = Greeting::new(site, l, title, description, url);
+    let mut ctx = Context::new();
+    ctx.insert("root", "");
+    ctx.insert("greetings", &[greeting]);
+    ctx.insert(
+        "page",
+        &PageCtx {
+            kind: "package",
+            title,
+            url: "index.html",
+            source_lang: &l.code,
+            ..Default::default()
+        },
+    );
+    render_template(site, &prepared.langs[li].tera, "entry.html", &ctx)
+}
+
+impl Prepared {
+    /// Has the theme a print page?
+    pub fn has_print(site: &Site) -> bool {
+        site.theme
+            .templates
+            .iter()
+            .any(|t| t.name == PRINT_TEMPLATE)
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
 }
 
 impl LangRender {
@@ -320,148 +620,14 @@ impl LangRender {
     }
 }
 
-/// What every job reads.
-struct Env<'a> {
-    site: &'a Site,
-    langs: &'a [LangRender],
-    style: &'a charts::Style,
-    waves: &'a BTreeMap<&'a str, Vec<&'a crate::indicators::Indicator>>,
-    opts: &'a Options,
-}
-
-fn render_job(env: &Env<'_>, job: &Job<'_>) -> Result<(String, Vec<u8>, bool), Vec<Diagnostic>> {
-    let (site, langs, opts) = (env.site, env.langs, env.opts);
-    let default = langs
-        .iter()
-        .find(|l| l.code == site.default_language)
-        .or(langs.first())
-        .ok_or_else(Vec::new)?;
-    let (path, template, lr, ctx) = match job {
-        Job::Entry => {
-            let path = "index.html".to_string();
-            let ctx = context::bilingual(site, &path, "entry");
-            (path, "entry.html", default, ctx)
-        }
-        Job::NotFound => {
-            let path = "404.html".to_string();
-            let ctx = context::bilingual(site, &path, "404");
-            (path, "404.html", default, ctx)
-        }
-        Job::Sitemap => {
-            let path = "sitemap.xml".to_string();
-            let ctx = context::sitemap(site);
-            let xml = render_template(site, &default.tera, "sitemap.xml", &ctx)?;
-            return Ok((path, xml, false));
-        }
-        Job::Home(li) => {
-            let lr = &langs[*li];
-            let path = Site::url(&lr.code, "");
-            let mut ctx = Context::new();
-            let page = PageCtx {
-                kind: "home",
-                title: site.localize(&site.title, &lr.code).text,
-                description: site
-                    .description
-                    .as_ref()
-                    .map(|d| site.localize(d, &lr.code).text),
-                url: &path,
-                translations: translations(site, ""),
-                breadcrumbs: vec![],
-                ..PageCtx::default()
-            };
-            ctx.insert("page", &page);
-            ctx.insert("root", &root_prefix(&path));
-            (path, "home.html", lr, ctx)
-        }
-        Job::Edition(li, ei) => {
-            let lr = &langs[*li];
-            let ed = &site.editions[*ei];
-            let path = Site::url(&lr.code, &ed.path);
-            let title = site.localize(&ed.meta.title, &lr.code);
-            let mut ctx = Context::new();
-            let page = PageCtx {
-                kind: "edition",
-                title: title.text,
-                description: Some(site.localize(&ed.meta.summary, &lr.code).text),
-                url: &path,
-                translations: translations(site, &ed.path),
-                breadcrumbs: vec![home_crumb(site, &lr.code)],
-                edition: Some(&ed.id),
-                ..PageCtx::default()
-            };
-            ctx.insert("page", &page);
-            ctx.insert("root", &root_prefix(&path));
-            ctx.insert_value("edition", lr.editions[*ei].clone());
-            (path, "edition.html", lr, ctx)
-        }
-        Job::Page(li, pi) => {
-            let lr = &langs[*li];
-            let page = &site.pages[*pi];
-            let path = Site::url(&lr.code, &page.path);
-            let ctx = page_context(env, lr, page, *li, &path)?;
-            let html = render_template(site, &lr.tera, &page.template, &ctx)?;
-            return Ok((path, finish(html, opts), true));
-        }
-        Job::Indicators(li) => {
-            let lr = &langs[*li];
-            let path = Site::url(&lr.code, &site.indicators_path);
-            let ctx = indicators_context(env, lr, &path, None)?;
-            (path, "indicators.html", lr, ctx)
-        }
-        Job::Indicator(li, id) => {
-            let lr = &langs[*li];
-            let path = Site::url(&lr.code, &format!("{}/{id}", site.indicators_path));
-            let ctx = indicators_context(env, lr, &path, Some(id))?;
-            (path, "indicator.html", lr, ctx)
-        }
-        Job::OpenData(_) => return Err(Vec::new()),
-        Job::Print(li, ei) => {
-            let lr = &langs[*li];
-            let path = crate::offline::print_path(&lr.code, &site.editions[*ei]);
-            let root = root_prefix(&path);
-            let counter = AtomicUsize::new(0);
-            let hooks = PageHooks {
-                site,
-                lang: &lr.code,
-                edition: Some(*ei),
-                figures: lr.figures(site, env.style, &root, &counter),
-            };
-            let ctx = crate::offline::print::context(
-                site,
-                &lr.code,
-                *ei,
-                lr.editions[*ei].clone(),
-                &hooks,
-            )?;
-            (path, "print.html", lr, ctx)
-        }
-        Job::Feed(li) => {
-            let lr = &langs[*li];
-            let ctx = crate::offline::feed::context(site, &lr.code);
-            let xml = render_template(site, &lr.tera, "atom.xml", &ctx)?;
-            return Ok((crate::offline::feed_path(&lr.code), xml, false));
-        }
-        Job::SearchIndex(li) => {
-            let code = &langs[*li].code;
-            let js = crate::offline::search::index_js(site, code, None);
-            return Ok((
-                crate::offline::search_index_path(code),
-                js.into_bytes(),
-                false,
-            ));
-        }
-    };
-    let html = render_template(site, &lr.tera, template, &ctx)?;
-    Ok((path, finish(html, opts), true))
-}
-
 fn page_context(
     env: &Env<'_>,
     lr: &LangRender,
     page: &Page,
     li: usize,
     path: &str,
-) -> Result<Context, Vec<Diagnostic>> {
+    body: &str,
+) -> Result<(Context, Vec<Diagnostic>), Vec<Diagnostic>> {
     let site = env.site;
     let version = &page.versions[li];
     let src = &version.source;
@@ -471,9 +637,9 @@ fn page_context(
         site,
         lang: &lr.code,
         edition: page.edition,
-        figures: lr.figures(site, env.style, &root, &counter),
+        figures: lr.figures(site, &env.prepared.style, &root, &counter),
     };
-    let md = markdown::to_html(&markdown::Input::of_page(src, &root, ""), &hooks);
+    let md = markdown::to_html(&markdown::Input::of_page(src, body, &root, ""), &hooks);
     if md.diagnostics.iter().any(Diagnostic::is_error) && !version.is_fallback() {
         return Err(md.diagnostics);
     }
@@ -481,6 +647,12 @@ fn page_context(
         // The same source is rendered for several languages: report it once, from its own.
         return Err(Vec::new());
     }
+    // Warnings (raw HTML shown as text…) are reported once, from the page's own language.
+    let warnings = if version.is_fallback() {
+        Vec::new()
+    } else {
+        md.diagnostics
+    };
     let mut crumbs = vec![home_crumb(site, &lr.code)];
     if let Some(ei) = page.edition {
         let ed = &site.editions[ei];
@@ -528,7 +700,7 @@ fn page_context(
     if let Some(ei) = page.edition {
         ctx.insert_value("edition", lr.editions[ei].clone());
     }
-    Ok(ctx)
+    Ok((ctx, warnings))
 }
 
 /// Previous and next page in the reading order of the page's edition (or of the site pages).
@@ -582,28 +754,11 @@ fn render_template(
     tera: &Tera,
     name: &str,
     ctx: &Context,
-) -> Result<Vec<u8>, Vec<Diagnostic>> {
+) -> Result<Vec<u8>, Diagnostics> {
     let mut out = Vec::with_capacity(16 * 1024);
     tera.render_to(name, ctx, &mut out)
-        .map_err(|e| vec![templates::to_diagnostic(&e, &site.theme, Some(name))])?;
+        .map_err(|e| Diagnostics::from(templates::to_diagnostic(&e, &site.theme, Some(name))))?;
     Ok(out)
-}
-
-fn finish(html: Vec<u8>, opts: &Options) -> Vec<u8> {
-    if !opts.minify {
-        return html;
-    }
-    let cfg = minify_html::Cfg {
-        // Inline styles are a few short attributes; lightningcss per page costs more than it saves.
-        minify_css: false,
-        // minify_js has open bugs (Zola turned it off too); our scripts are small.
-        minify_js: false,
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        keep_comments: false,
-        ..minify_html::Cfg::default()
-    };
-    minify_html::minify(&html, &cfg)
 }
 
 /// Resolves `@/…` links and renders chart blocks for one page.
@@ -625,6 +780,10 @@ impl Hooks for PageHooks<'_> {
     fn embed(&self, info: &str, body: &str, line: usize) -> Option<Result<String, EmbedError>> {
         (info == "chart").then(|| self.figures.embed(body, line, self.edition))
     }
+
+    fn unsafe_html(&self) -> bool {
+        self.site.unsafe_html
+    }
 }
 
 /// Context of the indicators index (`id == None`) or of one indicator page.
@@ -633,14 +792,21 @@ fn indicators_context(
     lr: &LangRender,
     path: &str,
     id: Option<&str>,
-) -> Result<Context, Vec<Diagnostic>> {
+) -> Result<Context, Diagnostics> {
     let site = env.site;
     let root = root_prefix(path);
     let counter = AtomicUsize::new(0);
-    let fig = lr.figures(site, env.style, &root, &counter);
+    let fig = lr.figures(site, &env.prepared.style, &root, &counter);
     let folder = match id {
         Some(id) => format!("{}/{id}", site.indicators_path),
         None => site.indicators_path.clone(),
+    };
+    let edition_crumb = |w: &Indicator| Crumb {
+        title: site
+            .localize(&site.editions[w.edition].meta.title, &lr.code)
+            .text
+            .to_string(),
+        url: Site::url(&lr.code, &site.editions[w.edition].path),
     };
     let mut crumbs = vec![home_crumb(site, &lr.code)];
     let mut ctx = Context::new();
@@ -653,16 +819,7 @@ fn indicators_context(
                 id: id.to_string(),
                 question: site.localize(&last.question, &lr.code).text.to_string(),
                 url: Site::url(&lr.code, &format!("{}/{id}", site.indicators_path)),
-                editions: waves
-                    .iter()
-                    .map(|w| Crumb {
-                        title: site
-                            .localize(&site.editions[w.edition].meta.title, &lr.code)
-                            .text
-                            .to_string(),
-                        url: Site::url(&lr.code, &site.editions[w.edition].path),
-                    })
-                    .collect(),
+                editions: waves.iter().map(|w| edition_crumb(w)).collect(),
             })
         })
         .collect();
@@ -672,29 +829,14 @@ fn indicators_context(
         let waves = env.waves.get(id).cloned().unwrap_or_default();
         let mut items = Vec::new();
         for w in &waves {
-            let html = fig
-                .figure(w, w.chart, None)
-                .map_err(|e| vec![Diagnostic::file(&w.file, e)])?;
+            let html = fig.figure(w, w.chart, None)?;
             items.push(context::WaveCtx {
-                edition: Crumb {
-                    title: site
-                        .localize(&site.editions[w.edition].meta.title, &lr.code)
-                        .text
-                        .to_string(),
-                    url: Site::url(&lr.code, &site.editions[w.edition].path),
-                },
+                edition: edition_crumb(w),
                 year: site.editions[w.edition].meta.year,
                 figure: html,
             });
         }
-        let trend = if waves.len() > 1 {
-            Some(
-                fig.trend(&waves)
-                    .map_err(|e| vec![Diagnostic::file("", e)])?,
-            )
-        } else {
-            None
-        };
+        let trend = (waves.len() > 1).then(|| fig.trend(&waves)).flatten();
         crumbs.push(Crumb {
             title: title.clone(),
             url: Site::url(&lr.code, &site.indicators_path),
@@ -725,38 +867,4 @@ fn indicators_context(
     ctx.insert("page", &page);
     ctx.insert("root", &root);
     Ok(ctx)
-}
-
-/// Translation coverage as a table for the terminal.
-pub fn coverage_table(site: &Site) -> String {
-    let mut by_scope: BTreeMap<&str, Vec<&crate::model::CoverageRow>> = BTreeMap::new();
-    for row in &site.coverage {
-        by_scope.entry(&row.scope).or_default().push(row);
-    }
-    let width = by_scope.keys().map(|s| s.len()).max().unwrap_or(5).max(5);
-    let mut out = format!("{:width$}", "translation coverage");
-    for l in &site.languages {
-        out.push_str(&format!("  {:>16}", l.code));
-    }
-    out.push('\n');
-    // Editions in site order (newest first), then the site pages.
-    let mut scopes: Vec<&str> = site.editions.iter().map(|e| e.id.as_str()).collect();
-    scopes.push("site");
-    for scope in scopes {
-        let Some(rows) = by_scope.get(scope) else {
-            continue;
-        };
-        out.push_str(&format!("{scope:width$}"));
-        for row in rows {
-            let cell = format!(
-                "{:.0} % ({}/{})",
-                row.percent().floor(),
-                row.present,
-                row.total
-            );
-            out.push_str(&format!("  {cell:>16}"));
-        }
-        out.push('\n');
-    }
-    out
 }

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera, Value};
 
+use super::locale::Locale;
 use crate::error::{Diagnostic, Diagnostics, Position};
 use crate::load::ThemeSource;
-use crate::render::locale::Locale;
 
 /// Compiles every template of the theme. All syntax errors are reported, with their location.
 /// Tera checks filter names when templates are added, so the locale filters are registered
@@ -72,7 +72,7 @@ pub fn register_locale_filters(tera: &mut Tera, locale: Arc<Locale>) {
         },
     );
     tera.register_filter("markdown", |v: &str, _: Kwargs, _: &State| {
-        Value::safe_string(&crate::markdown::inline_html(v))
+        Value::safe_string(&super::markdown::inline_html(v))
     });
 }
 

@@ -1,37 +1,46 @@
 //! `barometre serve`: build in memory, serve on the loopback interface, watch the inputs,
 //! rebuild what changed and reload the open pages.
 //!
-//! - The site is rendered into memory (not minified) and served from there by a small HTTP
-//!   server on `127.0.0.1` only ([`http`]). Nothing is written to disk.
+//! - The site is rendered into memory through the same stages and checks as `build` (the
+//!   link check included) and served from there by a small HTTP server on `127.0.0.1` only
+//!   ([`http`]). Nothing is written to disk.
 //! - Every HTML response gets a `<script>` for live reload (`livereload.js`, a file of this
 //!   folder compiled in): it follows the server's state over server-sent events, reloads on a
 //!   new build and shows the errors of a failed one over the page. `build` never adds it.
 //! - A failed rebuild keeps the last good site served; its errors go to the terminal and to
 //!   the overlay.
-//! - Editing the body of an existing page re-renders only that page in every language
-//!   ([`crate::render::render_pages`]); anything else (site.yaml, themes, edition.yaml, data,
-//!   front matter, added or removed files), or any change after a failed build, rebuilds
-//!   everything.
+//! - Changes are debounced (`notify-debouncer-full`, [`SETTLE`]): an editor's several writes
+//!   of one save make one rebuild.
+//! - Editing the body of an existing page (outside a frozen edition) re-renders that page in
+//!   every language and reloads it at once; the whole site is then rendered again through the
+//!   print, search and link-check collectors (what gathers many pages, and the same verdict as
+//!   `build`). Anything else (site.yaml, themes, edition.yaml, data, front matter, added or
+//!   removed files), or any change after a failed build, rebuilds everything.
+//! - A panic while rebuilding is caught: it is reported, and the last good site stays served.
 
 mod http;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use notify::{RecursiveMode, Watcher};
+use notify::RecursiveMode;
+use notify_debouncer_full::DebounceEventResult;
 
 use crate::error::{Diagnostics, Error};
 use crate::model::Site;
-use crate::render::{self, Sink};
+use crate::render;
+use crate::write::MemorySink;
 
 /// The inputs watched, relative to the project root.
 pub const WATCHED_DIRS: &[&str] = &["content", "editions", "themes"];
 pub const SITE_FILE: &str = "site.yaml";
 
-/// Quiet time after a file event before rebuilding: editors save in several writes.
-const SETTLE: Duration = Duration::from_millis(10);
+/// Quiet time after the last file event before rebuilding: editors save in several writes,
+/// and tools (git checkout, a formatter) touch many files at once. mdBook and Zola wait about
+/// a second; a third of that keeps an edit's reload quick.
+pub const SETTLE: Duration = Duration::from_millis(300);
 
 /// What the open pages follow: the number of the last good build and the errors of the last
 /// attempt, if it failed.
@@ -97,35 +106,11 @@ impl Served {
     }
 }
 
-/// Collects rendered files in memory.
-#[derive(Default)]
-struct MemorySink {
-    files: Mutex<Vec<(String, Vec<u8>)>>,
-}
-
-impl Sink for MemorySink {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
-        crate::write::check_output_path(path)?;
-        self.files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path.to_string(), bytes.to_vec()));
-        Ok(())
-    }
-}
-
-impl MemorySink {
-    fn into_files(self) -> Vec<(String, Vec<u8>)> {
-        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
 /// Runs `barometre serve` until the process is stopped.
 pub fn serve(opts: &crate::Options, port: u16) -> Result<(), Error> {
     let root = std::path::absolute(&opts.root).map_err(|e| Error::io(&opts.root, e))?;
     let mut opts = opts.clone();
     opts.root = root.clone();
-    opts.minify = false;
     let served = Arc::new(Served::new());
 
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -140,9 +125,9 @@ pub fn serve(opts: &crate::Options, port: u16) -> Result<(), Error> {
         .map_err(|e| Error::io(format!("127.0.0.1:{port}"), e))?;
 
     // Watch before the first build, so no edit made during it is missed.
-    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher =
-        notify::recommended_watcher(tx).map_err(|e| Error::io(&root, std::io::Error::other(e)))?;
+    let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
+    let mut watcher = notify_debouncer_full::new_debouncer(SETTLE, None, tx)
+        .map_err(|e| Error::io(&root, std::io::Error::other(e)))?;
     let mut watched = BTreeSet::new();
     watch_inputs(&mut watcher, &root, &mut watched)?;
 
@@ -151,7 +136,7 @@ pub fn serve(opts: &crate::Options, port: u16) -> Result<(), Error> {
         served: Arc::clone(&served),
         site: None,
     };
-    builder.full(&[]);
+    builder.guarded(&[]);
     println!(
         "serving {} on http://{addr}/ (Ctrl+C to stop)",
         root.display()
@@ -165,7 +150,7 @@ pub fn serve(opts: &crate::Options, port: u16) -> Result<(), Error> {
             {
                 let _ = watch_inputs(&mut watcher, &builder.opts.root, &mut watched);
             }
-            builder.rebuild(&changed);
+            builder.guarded(&changed);
         }
     });
     runtime
@@ -173,9 +158,14 @@ pub fn serve(opts: &crate::Options, port: u16) -> Result<(), Error> {
         .map_err(|e| Error::io(addr.to_string(), e))
 }
 
+type Watcher = notify_debouncer_full::Debouncer<
+    notify::RecommendedWatcher,
+    notify_debouncer_full::RecommendedCache,
+>;
+
 /// Watches `site.yaml` (through the root folder) and each input folder that exists.
 fn watch_inputs(
-    watcher: &mut notify::RecommendedWatcher,
+    watcher: &mut Watcher,
     root: &Path,
     watched: &mut BTreeSet<PathBuf>,
 ) -> Result<(), Error> {
@@ -196,18 +186,24 @@ fn watch_inputs(
     Ok(())
 }
 
-/// Waits for the next batch of changes to the inputs: paths relative to `root`, after a
-/// short quiet time. `None` when the watcher is gone.
+/// Waits for the next batch of changes to the inputs (debounced): paths relative to `root`.
+/// `None` when the watcher is gone.
 fn next_changes(
-    rx: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    rx: &std::sync::mpsc::Receiver<DebounceEventResult>,
     root: &Path,
 ) -> Option<Vec<PathBuf>> {
     loop {
         let mut changed = BTreeSet::new();
-        let first = rx.recv().ok()?;
-        collect(first, root, &mut changed);
-        while let Ok(more) = rx.recv_timeout(SETTLE) {
-            collect(more, root, &mut changed);
+        match rx.recv().ok()? {
+            Ok(events) => {
+                for e in events {
+                    collect(&e.event, root, &mut changed);
+                }
+            }
+            // The watcher lost events (queue overflow…): rebuild everything.
+            Err(_) => {
+                changed.insert(PathBuf::from(SITE_FILE));
+            }
         }
         if !changed.is_empty() {
             return Some(changed.into_iter().collect());
@@ -215,19 +211,14 @@ fn next_changes(
     }
 }
 
-fn collect(event: notify::Result<notify::Event>, root: &Path, out: &mut BTreeSet<PathBuf>) {
-    let Ok(event) = event else {
-        // The watcher lost events (queue overflow…): rebuild everything.
-        out.insert(PathBuf::from(SITE_FILE));
-        return;
-    };
+fn collect(event: &notify::Event, root: &Path, out: &mut BTreeSet<PathBuf>) {
     // Reading files (the build does) is no change; closing a file written to is.
     use notify::event::{AccessKind, AccessMode, EventKind};
     if matches!(event.kind, EventKind::Access(kind) if kind != AccessKind::Close(AccessMode::Write))
     {
         return;
     }
-    for path in event.paths {
+    for path in &event.paths {
         let Ok(rel) = path.strip_prefix(root) else {
             continue;
         };
@@ -265,17 +256,41 @@ struct Builder {
 }
 
 impl Builder {
+    /// Rebuilds for `changed`, catching a panic: it is reported, the last good site stays
+    /// served, and the next change rebuilds everything.
+    fn guarded(&mut self, changed: &[PathBuf]) {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if changed.is_empty() {
+                self.full(changed)
+            } else {
+                self.rebuild(changed)
+            }
+        }));
+        if let Err(panic) = result {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".into());
+            let text = format!(
+                "error: internal error while rebuilding ({what}); this is a bug of barometre, please report it with the change that caused it"
+            );
+            self.report_failure(&text);
+        }
+    }
+
     fn rebuild(&mut self, changed: &[PathBuf]) {
         let started = Instant::now();
         match self.pages_to_update(changed) {
             Ok(Some(pages)) => self.some_pages(changed, &pages, started),
             Ok(None) => self.full(changed),
-            Err(diags) => self.report_failure(&Error::Input(diags)),
+            Err(diags) => self.report_failure(&Error::Input(diags).to_string()),
         }
     }
 
-    /// The pages to re-render when `changed` are only edits of page bodies, with each changed
-    /// source reloaded into the model; `None` when everything must be rebuilt.
+    /// The pages to re-render when `changed` are only edits of page bodies outside frozen
+    /// editions, with each changed source reloaded into the model; `None` when everything
+    /// must be rebuilt.
     fn pages_to_update(&mut self, changed: &[PathBuf]) -> Result<Option<Vec<usize>>, Diagnostics> {
         let Some((site, _)) = self.site.as_mut() else {
             return Ok(None);
@@ -309,23 +324,16 @@ impl Builder {
             else {
                 return Ok(None); // a new page
             };
-            let new = crate::load::load_page(&root, rel).map_err(Diagnostics::from)?;
-            if new.text.get(..new.body_offset) != old.text.get(..old.body_offset) {
-                return Ok(None); // the front matter changed: titles and order may have
+            // A frozen edition: the full rebuild checks its hash.
+            if site.pages[users[0]]
+                .edition
+                .is_some_and(|ei| site.editions[ei].meta.content_hash.is_some())
+            {
+                return Ok(None);
             }
-            // A published edition stays frozen.
-            if let Some(ei) = site.pages[users[0]].edition {
-                let ed = &site.editions[ei];
-                if ed.meta.content_hash.is_some() {
-                    let text =
-                        crate::load::read_text(&root, &ed.file).map_err(Diagnostics::from)?;
-                    let dir = ed.file.parent().unwrap_or(Path::new(""));
-                    let mut d = crate::freeze::diagnostics(&root, dir, &ed.meta, &ed.file, &text);
-                    if d.has_errors() {
-                        d.sort();
-                        return Err(d);
-                    }
-                }
+            let new = crate::load::load_page(&root, rel).map_err(Diagnostics::from)?;
+            if new.head != old.head {
+                return Ok(None); // the front matter changed: titles and order may have
             }
             pages.extend(users.iter().copied());
             updates.push((rel.clone(), users, Arc::new(new)));
@@ -347,11 +355,8 @@ impl Builder {
             return self.full(changed);
         };
         let sink = MemorySink::default();
-        let opts = render::Options {
-            minify: false,
-            package: false,
-        };
-        match render::render_pages(site, prepared, pages, &sink, &opts) {
+        let emit = |o: render::Output<'_>| crate::write::Sink::put(&sink, o);
+        match render::render(site, prepared, &emit, Some(pages)) {
             Ok(report) => {
                 self.served.publish(sink.into_files(), false);
                 println!(
@@ -361,39 +366,37 @@ impl Builder {
                     names(changed)
                 );
             }
-            Err(e) => return self.report_failure(&e),
+            Err(e) => return self.report_failure(&e.to_string()),
         }
-        // Then the print pages of the edition and the search indexes, which gather many
-        // bodies: the edited page has already reloaded.
+        // Then everything through the collectors (print pages, search indexes, link check),
+        // after the edited page has reloaded.
         let sink = MemorySink::default();
-        match render::render_gathering(site, prepared, pages, &sink, &opts) {
+        match crate::pipeline::render_site(site, prepared, &sink) {
             Ok(_) => self.served.update(sink.into_files()),
-            Err(e) => self.report_failure(&e),
+            Err(e) => self.report_failure(&e.to_string()),
         }
     }
 
     /// Rebuilds everything; keeps the last good site on failure.
     fn full(&mut self, changed: &[PathBuf]) {
         let started = Instant::now();
-        let result = crate::load_site(&self.opts).and_then(|(site, warnings)| {
-            let sink = MemorySink::default();
-            let progress = crate::progress::Progress::start(self.opts.progress);
-            progress.stage("rendering");
-            let counting = progress.counting(&sink);
-            let opts = render::Options {
-                minify: false,
-                package: false,
-            };
-            // Kept for the edits of page bodies that follow.
-            let prepared = render::prepare(&site, &opts)?;
-            let report = render::render_prepared(&site, &prepared, &counting, &opts)?;
-            crate::write::copy_static(&site, &counting)?;
-            progress.finish();
-            Ok((site, prepared, warnings, report, sink))
-        });
+        let result = crate::pipeline::load_site(&self.opts, true)
+            .map_err(|f| f.error)
+            .and_then(|(site, warnings, _)| {
+                let sink = MemorySink::default();
+                let progress = crate::progress::Progress::start(self.opts.progress);
+                progress.stage("rendering");
+                let counting = progress.counting(&sink);
+                // Kept for the edits of page bodies that follow.
+                let prepared = render::prepare(&site, &render::Options::default())?;
+                let rendered = crate::pipeline::render_site(&site, &prepared, &counting)?;
+                progress.finish();
+                Ok((site, prepared, warnings, rendered, sink))
+            });
         match result {
-            Ok((site, prepared, warnings, report, sink)) => {
-                for w in warnings.warnings() {
+            Ok((site, prepared, mut warnings, rendered, sink)) => {
+                warnings.extend(rendered.report.warnings.0);
+                for w in warnings.folded() {
                     eprintln!("{w}");
                 }
                 self.served.publish(sink.into_files(), true);
@@ -405,17 +408,16 @@ impl Builder {
                 };
                 println!(
                     "built {} pages in {} ms{what}",
-                    report.pages,
+                    rendered.report.pages,
                     started.elapsed().as_millis()
                 );
             }
-            Err(e) => self.report_failure(&e),
+            Err(e) => self.report_failure(&e.to_string()),
         }
     }
 
-    fn report_failure(&mut self, e: &Error) {
+    fn report_failure(&mut self, text: &str) {
         self.site = None;
-        let text = e.to_string();
         eprintln!("{text}");
         let kept = if self.served.has_site() {
             "still serving the last good build"
@@ -423,7 +425,7 @@ impl Builder {
             "nothing to serve until the errors are fixed"
         };
         eprintln!("serve: the change does not build; {kept}");
-        self.served.fail(text);
+        self.served.fail(text.to_string());
     }
 }
 

@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use crate::load::schema::ChartType;
+use crate::model::indicators::ChartType;
 
 /// One series (an answer option, or the indicator's value).
 #[derive(Debug, Clone)]
@@ -30,8 +30,6 @@ pub struct Chart {
     pub desc: String,
     pub categories: Vec<String>,
     pub series: Vec<Series>,
-    /// Values are percentages (axis 0–100 for stacked bars).
-    pub percent: bool,
     /// Axis tick labels formatter input: the tick values, formatted by the caller.
     pub ticks: Vec<(f64, String)>,
     pub rtl: bool,
@@ -563,7 +561,6 @@ mod tests {
                     labels: vec![Some("82 %".into()), None],
                 },
             ],
-            percent: true,
             ticks: vec![(0.0, "0".into()), (100.0, "100".into())],
             rtl,
         }

@@ -1,6 +1,8 @@
-//! Stage 5 — write: files into a temporary folder next to the output, `manifest.json`, then
-//! swap it in. A failed build removes its temporary folder and leaves the previous output as
-//! it was.
+//! Stage 5 — write: where rendered files go. [`Sink`] is the interface every consumer of
+//! render's output implements (this stage's folder and memory sinks, the offline stage's
+//! collectors, the progress bar); [`Staging`] writes into a temporary folder next to the
+//! output, adds `manifest.json`, then swaps it in. A failed build removes its temporary
+//! folder and leaves the previous output as it was.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -8,8 +10,14 @@ use std::sync::Mutex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::{Diagnostic, Error, display_path};
-use crate::render::Sink;
+use crate::error::{Diagnostic, Error};
+pub use crate::load::hash::hex;
+use crate::render::Output;
+
+/// Where render's outputs go (called from several threads at once).
+pub trait Sink: Sync {
+    fn put(&self, output: Output<'_>) -> Result<(), Error>;
+}
 
 /// One file of the output as listed in `manifest.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -67,7 +75,11 @@ pub fn check_output_path(path: &str) -> Result<&Path, Error> {
 }
 
 impl Sink for DirSink {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+    fn put(&self, output: Output<'_>) -> Result<(), Error> {
+        let Output::File(f) = output else {
+            return Ok(());
+        };
+        let (path, bytes) = (f.path, f.bytes);
         let rel = check_output_path(path)?;
         let full = self.dir.join(rel);
         if let Some(parent) = full.parent() {
@@ -94,21 +106,39 @@ pub struct NullSink {
 }
 
 impl Sink for NullSink {
-    fn put(&self, path: &str, _bytes: &[u8]) -> Result<(), Error> {
-        check_output_path(path)?;
-        self.files
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    fn put(&self, output: Output<'_>) -> Result<(), Error> {
+        if let Output::File(f) = output {
+            check_output_path(f.path)?;
+            self.files
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(())
     }
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
+/// Keeps the files in memory (`barometre serve`).
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+impl Sink for MemorySink {
+    fn put(&self, output: Output<'_>) -> Result<(), Error> {
+        if let Output::File(f) = output {
+            check_output_path(f.path)?;
+            self.files
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((f.path.to_string(), f.bytes.to_vec()));
+        }
+        Ok(())
     }
-    s
+}
+
+impl MemorySink {
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// Refuses output folders whose replacement would destroy something: the project itself, one
@@ -257,16 +287,4 @@ pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
         }
     })?;
     std::fs::remove_dir(dir)
-}
-
-/// Copies the theme's static files to `assets/`.
-pub fn copy_static(site: &crate::model::Site, sink: &dyn Sink) -> Result<usize, Error> {
-    let sdir = site.theme.dir.join("static");
-    for rel in &site.theme.static_files {
-        let src_rel = sdir.join(rel);
-        let path = crate::load::inside_root(&site.root, &src_rel)?;
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        sink.put(&format!("assets/{}", display_path(rel)), &bytes)?;
-    }
-    Ok(site.theme.static_files.len())
 }

@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 
 use crate::error::{Diagnostic, Error, did_you_mean};
 use crate::load::schema::{EditionFile, EditionKind, SiteFile};
-use crate::validate::is_valid_id;
+use crate::syntax::is_valid_id;
 
 /// The data files whose definitions a new wave takes over from a previous one.
 pub const DEFINITION_FILES: &[&str] = &["dimensions.yaml", "indicators.yaml"];
@@ -71,7 +71,7 @@ pub fn new_edition(root: &Path, req: &NewEdition) -> Result<Vec<PathBuf>, Error>
         let meta_file = from_dir.join("edition.yaml");
         if !is_valid_id(from) || !root.join(&meta_file).is_file() {
             let mut d = Diagnostic::file(&from_dir, format!("no edition `{from}` to start from"));
-            let ids = crate::freeze::edition_ids(root);
+            let ids = super::publish::edition_ids(root);
             if let Some(h) = did_you_mean(from, ids.iter().map(String::as_str)) {
                 d = d.with_hint(h);
             }
@@ -108,7 +108,7 @@ pub fn new_edition(root: &Path, req: &NewEdition) -> Result<Vec<PathBuf>, Error>
             if !root.join(&rel).is_file() {
                 continue;
             }
-            let text = crate::load::read_text(root, &rel)?;
+            let text = crate::load::files::read_text(root, &rel)?;
             files.push((Path::new("data").join(name), without_values(&rel, &text)?));
             copied += 1;
         }

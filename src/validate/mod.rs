@@ -1,52 +1,19 @@
 //! Stage 2 — validate: checks that need the whole project, each reported with its location.
 //!
-//! Languages, ids and slugs, versions and dates, theme completeness. Reference checks that
-//! need rendered content (internal links in Markdown) are made while building the model.
+//! Languages, ids and slugs, versions and dates, theme completeness ([`theme`]), the freeze of
+//! published editions ([`freeze`]). Checks of references between indicators are made while
+//! building the model, those of page bodies (links, chart blocks, raw HTML) while rendering.
 
-use std::collections::{BTreeMap, BTreeSet};
+pub mod freeze;
+pub mod theme;
+
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::error::{Diagnostic, Diagnostics, Position, did_you_mean};
 use crate::load::schema::{EditionFile, Status, Text};
 use crate::load::{PageSource, Project};
-
-/// Templates every theme must provide (the theme contract, see `docs/THEMES.md`).
-pub const REQUIRED_TEMPLATES: &[&str] = &[
-    "entry.html",
-    "home.html",
-    "edition.html",
-    "page.html",
-    "404.html",
-    "sitemap.xml",
-];
-
-/// Optional templates: a theme that has them gets the output they render (like Hugo's output
-/// kinds): the print edition of each edition, and an Atom feed per language.
-pub const PRINT_TEMPLATE: &str = "print.html";
-pub const FEED_TEMPLATE: &str = "atom.xml";
-
-/// Ids, slugs and theme names: `[a-z0-9-]`, starting with a letter or digit, at most 100
-/// characters. This also guarantees they are safe as path segments (no `.`, `/`, `\`).
-pub fn is_valid_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// Parses `YYYY-MM-DD` into a valid calendar date.
-pub fn parse_iso_date(s: &str) -> Option<(i32, u8, u8)> {
-    let mut it = s.split('-');
-    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
-    if it.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    icu_datetime::input::Date::try_new_iso(y, m, d).ok()?;
-    Some((y, m, d))
-}
+use crate::syntax::{Date, is_valid_id};
 
 struct Checker<'a> {
     langs: BTreeSet<&'a str>,
@@ -111,7 +78,7 @@ impl<'a> Checker<'a> {
     }
 
     fn date(&mut self, value: &str, file: &Path, src: &str, pos: Position, field: &str) {
-        if parse_iso_date(value).is_none() {
+        if Date::parse(value).is_none() {
             self.diags.push(
                 Diagnostic::at(
                     file,
@@ -214,7 +181,8 @@ pub fn validate(p: &Project) -> Diagnostics {
         c.text(t, sf, st, "publisher");
     }
 
-    check_theme(p, &mut c);
+    let langs: Vec<&str> = c.langs.iter().copied().collect();
+    c.diags.extend(theme::check(p, &langs));
 
     // Site-wide pages: their slug becomes `<lang>/<slug>/`, so it must not shadow a section.
     let reserved: BTreeSet<&str> = [
@@ -320,7 +288,7 @@ pub fn validate(p: &Project) -> Diagnostics {
             }
         }
         if let (Some(s), Some(e)) = (&m.dates.start, &m.dates.end)
-            && let (Some(a), Some(b)) = (parse_iso_date(&s.value), parse_iso_date(&e.value))
+            && let (Some(a), Some(b)) = (Date::parse(&s.value), Date::parse(&e.value))
             && b < a
         {
             c.err(ef, et, e.pos, "`dates.end` is before `dates.start`");
@@ -380,13 +348,21 @@ pub fn validate(p: &Project) -> Diagnostics {
                 for o in &i.options {
                     c.text(&o.label, &src.file, &src.text, "label");
                 }
-                for t in [&i.source, &i.note].into_iter().flatten() {
-                    c.text(t, &src.file, &src.text, "source");
+                for (t, field) in [(&i.source, "source"), (&i.note, "note")] {
+                    if let Some(t) = t {
+                        c.text(t, &src.file, &src.text, field);
+                    }
                 }
             }
         }
         // Published editions are frozen (content hash recorded by `barometre publish`).
-        c.diags.extend(crate::freeze::check(p, ed));
+        c.diags.extend(freeze::diagnostics(
+            &ed.dir_name,
+            m,
+            ed.hash.as_deref(),
+            ef,
+            et,
+        ));
         for data in &ed.data {
             if !is_valid_id(&data.name) {
                 c.diags.push(Diagnostic::file(
@@ -426,7 +402,7 @@ fn check_page(page: &PageSource, c: &mut Checker<'_>, p: &Project) {
         c.diags.push(d);
     }
     if let Some(d) = &page.front.date {
-        c.date(&d.value, &page.file, &page.text, d.pos, "date");
+        c.date(&d.value, &page.file, &page.head, d.pos, "date");
     }
     if page.front.title.trim().is_empty() {
         c.diags
@@ -438,7 +414,7 @@ fn check_page(page: &PageSource, c: &mut Checker<'_>, p: &Project) {
         let names = p.theme.templates.iter().map(|x| x.name.as_str());
         let mut d = Diagnostic::at(
             &page.file,
-            &page.text,
+            &page.head,
             t.pos,
             format!("template `{}` is not in theme `{}`", t.value, p.theme.name),
         );
@@ -446,88 +422,5 @@ fn check_page(page: &PageSource, c: &mut Checker<'_>, p: &Project) {
             d = d.with_hint(h);
         }
         c.diags.push(d);
-    }
-}
-
-fn check_theme(p: &Project, c: &mut Checker<'_>) {
-    let theme = &p.theme;
-    for name in REQUIRED_TEMPLATES {
-        if !theme.templates.iter().any(|t| t.name == *name) {
-            c.diags.push(Diagnostic::file(
-                theme.dir.join("templates").join(name),
-                format!("theme `{}` has no `{name}` template", theme.name),
-            ));
-        }
-    }
-    // UI strings: one file per language, all with the keys of the default language.
-    let default = p.site.value.default_language.value.as_str();
-    let reference: BTreeMap<&str, ()> = theme
-        .i18n
-        .get(default)
-        .map(|s| s.value.keys().map(|k| (k.as_str(), ())).collect())
-        .unwrap_or_default();
-    let langs: Vec<&str> = c.langs.iter().copied().collect();
-    for lang in langs {
-        let Some(src) = theme.i18n.get(lang) else {
-            c.diags.push(
-                Diagnostic::file(
-                    theme.dir.join("i18n").join(format!("{lang}.yaml")),
-                    format!(
-                        "theme `{}` has no UI strings for language `{lang}`",
-                        theme.name
-                    ),
-                )
-                .with_hint(format!(
-                    "copy i18n/{default}.yaml to i18n/{lang}.yaml and translate its values"
-                )),
-            );
-            continue;
-        };
-        let missing: Vec<&str> = reference
-            .keys()
-            .copied()
-            .filter(|k| !src.value.contains_key(*k))
-            .collect();
-        if !missing.is_empty() {
-            c.diags.push(Diagnostic::file(
-                &src.file,
-                format!(
-                    "missing UI string(s) present in {default}.yaml: {}",
-                    missing.join(", ")
-                ),
-            ));
-        }
-    }
-    for (lang, src) in &theme.i18n {
-        if !c.langs.contains(lang.as_str()) {
-            c.diags.push(
-                Diagnostic::file(
-                    &src.file,
-                    format!("UI strings for `{lang}`, which site.yaml does not declare"),
-                )
-                .warning(),
-            );
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_path_safe() {
-        assert!(is_valid_id("2020-rencontres-regionales"));
-        for bad in ["", "..", "a/b", "A", "a.b", "-a", "a-", "é", "a b", "..%2f"] {
-            assert!(!is_valid_id(bad), "{bad:?} accepted");
-        }
-    }
-
-    #[test]
-    fn dates_are_checked_against_the_calendar() {
-        assert_eq!(parse_iso_date("2020-11-24"), Some((2020, 11, 24)));
-        assert_eq!(parse_iso_date("2020-02-30"), None);
-        assert_eq!(parse_iso_date("24/11/2020"), None);
-        assert_eq!(parse_iso_date("2020-1-4"), None);
     }
 }

@@ -1,14 +1,22 @@
 //! The offline link check of a built site: every `href` and `src` of every page, and every
-//! `url(…)` of every stylesheet, must be relative and resolve to a file of the folder (so the
+//! `url(…)` of every stylesheet, must be relative and resolve to a file of the site (so the
 //! site browses from `file://` and from any sub-path), and a `#fragment` must name an id of its
 //! target page. External links (`https://…`) are allowed, except to the site's own `base_url`;
 //! `<link rel="canonical">` is the one tag that may name the main site.
+//!
+//! [`LinkCheck`] checks the files as they are rendered, in memory (`build`, `check` and
+//! `serve` all run it, so they reach the same verdict); [`check_dir`] checks a folder on disk.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use html5gum::{Token, Tokenizer};
 use walkdir::WalkDir;
+
+use crate::error::{Diagnostic, Diagnostics, Error};
+use crate::render::Output;
+use crate::write::Sink;
 
 /// One broken reference.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,58 +41,159 @@ pub struct Report {
     pub problems: Vec<Problem>,
 }
 
+#[derive(Default)]
 struct Page {
     ids: BTreeSet<String>,
     refs: Vec<(String, bool)>, // (target, is_canonical)
 }
 
-/// Checks the built site in `dir`. `base_url` is the main site's address, if any.
+/// What the check has seen so far: every file, and the ids and references of the pages and
+/// stylesheets (scanned as they arrive, on the rendering threads).
+#[derive(Default)]
+struct Seen {
+    files: BTreeSet<String>,
+    pages: BTreeMap<String, Page>,
+    styles: BTreeMap<String, Vec<String>>,
+    /// The Markdown source of a page, to name it in a problem.
+    sources: BTreeMap<String, PathBuf>,
+}
+
+impl Seen {
+    fn add(&mut self, path: &str, bytes: &[u8]) -> (Option<Page>, Option<Vec<String>>) {
+        self.files.insert(path.to_string());
+        if path.ends_with(".html") {
+            (Some(scan_html(&String::from_utf8_lossy(bytes))), None)
+        } else if path.ends_with(".css") {
+            (None, Some(css_urls(&String::from_utf8_lossy(bytes))))
+        } else {
+            (None, None)
+        }
+    }
+
+    fn report(&self, base_url: Option<&str>) -> Report {
+        let mut report = Report {
+            files: self.files.len(),
+            pages: self.pages.len(),
+            ..Report::default()
+        };
+        let refs = self
+            .pages
+            .iter()
+            .flat_map(|(p, page)| page.refs.iter().map(move |r| (p, r.0.as_str(), r.1)))
+            .chain(
+                self.styles
+                    .iter()
+                    .flat_map(|(p, urls)| urls.iter().map(move |u| (p, u.as_str(), false))),
+            );
+        for (from, target, canonical) in refs {
+            report.links += 1;
+            if let Some(why) =
+                check_one(from, target, canonical, base_url, &self.files, &self.pages)
+            {
+                report.problems.push(Problem {
+                    page: from.clone(),
+                    target: target.to_string(),
+                    why,
+                });
+            }
+        }
+        report.problems.sort();
+        report
+    }
+}
+
+/// The link check as a sink in front of `next`: every file passes on unchanged.
+pub struct LinkCheck<'a> {
+    next: &'a dyn Sink,
+    seen: Mutex<Seen>,
+}
+
+impl<'a> LinkCheck<'a> {
+    pub fn new(next: &'a dyn Sink) -> Self {
+        LinkCheck {
+            next,
+            seen: Mutex::new(Seen::default()),
+        }
+    }
+
+    /// The problems found among every file seen, as errors naming the page (and its source).
+    pub fn finish(&self, base_url: Option<&str>) -> (Report, Diagnostics) {
+        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let report = seen.report(base_url);
+        let mut diags = Diagnostics::new();
+        for p in &report.problems {
+            let mut d = Diagnostic::file(
+                seen.sources
+                    .get(&p.page)
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from(&p.page)),
+                format!("broken link `{}` in page {}: {}", p.target, p.page, p.why),
+            );
+            if !seen.sources.contains_key(&p.page) {
+                d = d.with_hint("the page is written by the theme's templates");
+            }
+            diags.push(d);
+        }
+        (report, diags)
+    }
+}
+
+impl Sink for LinkCheck<'_> {
+    fn put(&self, output: Output<'_>) -> Result<(), Error> {
+        if let Output::File(f) = &output {
+            // Scan outside the lock: pages arrive from several threads.
+            let scanned = if f.path.ends_with(".html") {
+                (Some(scan_html(&String::from_utf8_lossy(f.bytes))), None)
+            } else if f.path.ends_with(".css") {
+                (None, Some(css_urls(&String::from_utf8_lossy(f.bytes))))
+            } else {
+                (None, None)
+            };
+            let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+            seen.files.insert(f.path.to_string());
+            if let Some(src) = f.source {
+                seen.sources.insert(f.path.to_string(), src.to_path_buf());
+            }
+            match scanned {
+                (Some(page), _) => {
+                    seen.pages.insert(f.path.to_string(), page);
+                }
+                (_, Some(urls)) => {
+                    seen.styles.insert(f.path.to_string(), urls);
+                }
+                _ => {}
+            }
+        }
+        self.next.put(output)
+    }
+}
+
+/// Checks the built site in folder `dir`. `base_url` is the main site's address, if any.
 pub fn check_dir(dir: &Path, base_url: Option<&str>) -> std::io::Result<Report> {
-    let mut files: BTreeSet<String> = BTreeSet::new();
+    let mut seen = Seen::default();
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(std::io::Error::other)?;
         if entry.file_type().is_file()
             && let Ok(rel) = entry.path().strip_prefix(dir)
         {
-            files.insert(crate::error::display_path(rel));
+            let rel = crate::error::display_path(rel);
+            let bytes = if rel.ends_with(".html") || rel.ends_with(".css") {
+                std::fs::read(entry.path())?
+            } else {
+                Vec::new()
+            };
+            match seen.add(&rel, &bytes) {
+                (Some(page), _) => {
+                    seen.pages.insert(rel, page);
+                }
+                (_, Some(urls)) => {
+                    seen.styles.insert(rel, urls);
+                }
+                _ => {}
+            }
         }
     }
-    let mut pages: BTreeMap<String, Page> = BTreeMap::new();
-    let mut styles: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in &files {
-        if f.ends_with(".html") {
-            let text = std::fs::read_to_string(dir.join(f))?;
-            pages.insert(f.clone(), scan_html(&text));
-        } else if f.ends_with(".css") {
-            let text = std::fs::read_to_string(dir.join(f))?;
-            styles.insert(f.clone(), css_urls(&text));
-        }
-    }
-    let mut report = Report {
-        files: files.len(),
-        pages: pages.len(),
-        ..Report::default()
-    };
-    let refs = pages
-        .iter()
-        .flat_map(|(p, page)| page.refs.iter().map(move |r| (p, r.0.as_str(), r.1)))
-        .chain(
-            styles
-                .iter()
-                .flat_map(|(p, urls)| urls.iter().map(move |u| (p, u.as_str(), false))),
-        );
-    for (from, target, canonical) in refs {
-        report.links += 1;
-        if let Some(why) = check_one(from, target, canonical, base_url, &files, &pages) {
-            report.problems.push(Problem {
-                page: from.clone(),
-                target: target.to_string(),
-                why,
-            });
-        }
-    }
-    report.problems.sort();
-    Ok(report)
+    Ok(seen.report(base_url))
 }
 
 fn check_one(
@@ -174,10 +283,7 @@ pub fn resolve(from: &str, target: &str) -> Option<String> {
 }
 
 fn scan_html(text: &str) -> Page {
-    let mut page = Page {
-        ids: BTreeSet::new(),
-        refs: Vec::new(),
-    };
+    let mut page = Page::default();
     for token in Tokenizer::new(text).flatten() {
         if let Token::StartTag(tag) = token {
             let attr = |name: &str| {

@@ -13,7 +13,6 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::model::{Date, Site};
-use crate::offline::feed_path;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedCtx {
@@ -47,7 +46,7 @@ fn rfc3339(d: Date) -> String {
 /// An RFC 4151 authority from the site's title: ASCII letters and digits joined by `-`.
 fn tag_authority(site: &Site) -> String {
     let title = site.localize(&site.title, &site.default_language).text;
-    let folded = crate::offline::search::normalize(title);
+    let folded = fold(title);
     let mut out = String::new();
     for word in folded.split_whitespace() {
         let ascii: String = word.chars().filter(char::is_ascii_alphanumeric).collect();
@@ -67,6 +66,28 @@ fn tag_authority(site: &Site) -> String {
     } else {
         out
     }
+}
+
+/// `<lang>/atom.xml`.
+pub fn path(lang: &str) -> String {
+    format!("{lang}/atom.xml")
+}
+
+/// Lower case, French accents folded (`é` → `e`), everything but letters and digits a space.
+fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' => 'a',
+            'ç' => 'c',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect()
 }
 
 /// Every date the editions give, for the tag URI's date and for undated feeds.
@@ -142,7 +163,7 @@ pub fn context(site: &Site, lang: &str) -> Context {
         .map(|(d, _)| *d)
         .or_else(|| earliest_date(site))
         .map_or_else(|| "2000-01-01T00:00:00Z".to_string(), rfc3339);
-    let path = feed_path(lang);
+    let path = path(lang);
     let feed = FeedCtx {
         id: match base {
             Some(b) => format!("{b}{path}"),

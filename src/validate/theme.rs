@@ -1,0 +1,131 @@
+//! The theme contract (see `docs/THEMES.md`): the templates every theme provides, and the UI
+//! strings the engine itself writes into pages (chart summaries, table headers…), which every
+//! language file must have. A missing one is an error here rather than a raw key on a page.
+
+use std::collections::BTreeSet;
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::load::Project;
+
+/// Templates every theme must provide.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "entry.html",
+    "home.html",
+    "edition.html",
+    "page.html",
+    "404.html",
+    "sitemap.xml",
+];
+
+/// Templates every theme with indicators must provide (the indicator pages and the figure
+/// partial that draws a chart).
+pub const INDICATOR_TEMPLATES: &[&str] =
+    &["indicators.html", "indicator.html", "partials/chart.html"];
+
+/// Optional templates: a theme that has them gets the output they render (like Hugo's output
+/// kinds): the print edition of each edition, and an Atom feed per language.
+pub const PRINT_TEMPLATE: &str = "print.html";
+pub const FEED_TEMPLATE: &str = "atom.xml";
+
+/// UI strings the engine writes itself into the indicator pages and chart figures (keys of
+/// `i18n/<lang>.yaml`), required when the site has indicators. `render` takes these keys
+/// only from this list.
+pub const ENGINE_STRINGS: &[&str] = &[
+    "indicators",
+    "value",
+    "total",
+    "value_unknown",
+    "chart_summary_value",
+    "chart_summary_range",
+    "chart_no_data",
+    "summary_separator",
+];
+
+/// The theme's checks for the site's languages `langs`.
+pub fn check(p: &Project, langs: &[&str]) -> Diagnostics {
+    let theme = &p.theme;
+    let mut diags = Diagnostics::new();
+    let has_indicators = p
+        .editions
+        .iter()
+        .any(|e| e.indicators.as_ref().is_some_and(|i| !i.value.is_empty()));
+    let required = REQUIRED_TEMPLATES.iter().chain(
+        has_indicators
+            .then_some(INDICATOR_TEMPLATES)
+            .into_iter()
+            .flatten(),
+    );
+    for name in required {
+        if !theme.templates.iter().any(|t| t.name == *name) {
+            diags.push(Diagnostic::file(
+                theme.dir.join("templates").join(name),
+                format!("theme `{}` has no `{name}` template", theme.name),
+            ));
+        }
+    }
+    // UI strings: one file per language, all with the keys of the default language and the
+    // keys the engine writes.
+    let default = p.site.value.default_language.value.as_str();
+    let mut reference: BTreeSet<&str> = theme
+        .i18n
+        .get(default)
+        .map(|s| s.value.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    if has_indicators {
+        reference.extend(ENGINE_STRINGS.iter().copied());
+    }
+    for &lang in langs {
+        let Some(src) = theme.i18n.get(lang) else {
+            diags.push(
+                Diagnostic::file(
+                    theme.dir.join("i18n").join(format!("{lang}.yaml")),
+                    format!(
+                        "theme `{}` has no UI strings for language `{lang}`",
+                        theme.name
+                    ),
+                )
+                .with_hint(format!(
+                    "copy i18n/{default}.yaml to i18n/{lang}.yaml and translate its values"
+                )),
+            );
+            continue;
+        };
+        let missing: Vec<&str> = reference
+            .iter()
+            .copied()
+            .filter(|k| !src.value.contains_key(*k))
+            .collect();
+        if !missing.is_empty() {
+            let engine: Vec<&str> = missing
+                .iter()
+                .copied()
+                .filter(|k| ENGINE_STRINGS.contains(k))
+                .collect();
+            let mut d = Diagnostic::file(
+                &src.file,
+                format!("missing UI string(s): {}", missing.join(", ")),
+            );
+            d = if engine.is_empty() {
+                d.with_hint(format!("{default}.yaml has them"))
+            } else {
+                d.with_hint(format!(
+                    "the generator writes {} into pages itself: every language needs them",
+                    engine.join(", ")
+                ))
+            };
+            diags.push(d);
+        }
+    }
+    for (lang, src) in &theme.i18n {
+        if !langs.contains(&lang.as_str()) {
+            diags.push(
+                Diagnostic::file(
+                    &src.file,
+                    format!("UI strings for `{lang}`, which site.yaml does not declare"),
+                )
+                .warning(),
+            );
+        }
+    }
+    diags
+}
