@@ -68,10 +68,7 @@ fn tag_authority(site: &Site) -> String {
     }
 }
 
-/// `<lang>/atom.xml`.
-pub fn path(lang: &str) -> String {
-    format!("{lang}/atom.xml")
-}
+pub use super::paths::feed_path as path;
 
 /// Lower case, French accents folded (`é` → `e`), everything but letters and digits a space.
 fn fold(text: &str) -> String {

@@ -5,7 +5,17 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::Site;
+use crate::model::{Edition, Site};
+
+/// `<lang>/<editions>/<id>/print.html`.
+pub fn print_path(lang: &str, edition: &Edition) -> String {
+    format!("{lang}/{}/print.html", edition.path)
+}
+
+/// `<lang>/atom.xml`.
+pub fn feed_path(lang: &str) -> String {
+    format!("{lang}/atom.xml")
+}
 
 /// Folder of the site that holds the packages. Packages never contain it.
 pub const DOWNLOADS: &str = "downloads";
@@ -50,7 +60,7 @@ pub struct EditionOffline {
 /// The `offline` global of one language. `package`: the build writes the zips.
 pub fn globals(site: &Site, lang: &str, package: bool) -> OfflineCtx {
     OfflineCtx {
-        feed: super::feed::path(lang),
+        feed: feed_path(lang),
         search_index: search_index_path(lang),
         site_download: package.then(|| site_package_path(lang)),
         editions: site
@@ -60,7 +70,7 @@ pub fn globals(site: &Site, lang: &str, package: bool) -> OfflineCtx {
                 (
                     e.id.clone(),
                     EditionOffline {
-                        print: super::print::path(lang, e),
+                        print: print_path(lang, e),
                         download: package.then(|| edition_package_path(&e.id, lang)),
                     },
                 )

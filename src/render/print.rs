@@ -21,10 +21,7 @@ use crate::model::{Edition, Site, root_prefix};
 /// Id of the cover in the print page (slugs never start with `_`).
 pub const COVER_ID: &str = "_cover";
 
-/// `<lang>/<editions>/<id>/print.html`.
-pub fn path(lang: &str, edition: &Edition) -> String {
-    format!("{lang}/{}/print.html", edition.path)
-}
+pub use super::paths::print_path as path;
 
 /// One narrative page of the edition, as a chapter of the print page.
 #[derive(Debug, Clone, Serialize)]

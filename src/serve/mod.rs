@@ -107,7 +107,7 @@ impl Served {
 }
 
 /// Runs `barometre serve` until the process is stopped.
-pub fn serve(opts: &crate::Options, port: u16) -> Result<(), Error> {
+pub fn serve(opts: &crate::pipeline::Options, port: u16) -> Result<(), Error> {
     let root = std::path::absolute(&opts.root).map_err(|e| Error::io(&opts.root, e))?;
     let mut opts = opts.clone();
     opts.root = root.clone();
@@ -248,7 +248,7 @@ fn is_input(rel: &Path) -> bool {
 }
 
 struct Builder {
-    opts: crate::Options,
+    opts: crate::pipeline::Options,
     served: Arc<Served>,
     /// The model of the last good build and its prepared templates: `None` after a failure
     /// (the next change rebuilds everything).
