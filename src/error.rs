@@ -269,17 +269,22 @@ impl Diagnostics {
                 Severity::Warning => "warning",
             };
             const SHOWN: usize = 4;
-            let mut items: Vec<&str> = members
-                .iter()
-                .take(SHOWN)
-                .filter_map(|m| m.group.as_ref().map(|g| g.1.as_str()))
-                .collect();
-            if members.len() > SHOWN {
+            let mut items: Vec<&str> = Vec::new();
+            for m in members {
+                if let Some(g) = &m.group
+                    && !items.contains(&g.1.as_str())
+                {
+                    items.push(&g.1);
+                }
+            }
+            if items.len() > SHOWN {
+                items.truncate(SHOWN);
                 items.push("…");
             }
+            // Located at the first of them, so an editor can jump there.
             out.push(format!(
                 "{label}: {}: {} × {kind}: {}",
-                display_path(&d.file),
+                d.location(),
                 members.len(),
                 items.join(", ")
             ));

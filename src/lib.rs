@@ -64,7 +64,9 @@ pub mod internals {
     pub use crate::validate::freeze::key_position;
 
     /// The shipped project's model, for the content tests.
-    pub fn load_site(opts: &crate::Options) -> Result<(Site, crate::error::Diagnostics), crate::error::Error> {
+    pub fn load_site(
+        opts: &crate::Options,
+    ) -> Result<(Site, crate::error::Diagnostics), crate::error::Error> {
         crate::pipeline::load_site(opts, true)
             .map(|(site, warnings, _)| (site, warnings))
             .map_err(|f| f.error)

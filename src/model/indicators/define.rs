@@ -402,8 +402,12 @@ fn read_responses(
     };
     // A survey tool's export is often not UTF-8: say so before any answer looks unknown.
     if let Err(e) = std::str::from_utf8(&table.bytes) {
-        let d = crate::load::files::not_utf8(&table.file, &table.bytes, e.valid_up_to());
-        diags.push(d.with_hint(declared));
+        let mut d = crate::load::files::not_utf8(&table.file, &table.bytes, e.valid_up_to());
+        d.hint = Some(match d.hint {
+            Some(h) => format!("{h} ({declared})"),
+            None => declared,
+        });
+        diags.push(d);
         return None;
     }
     let members: Vec<&str> = rows.iter().filter_map(|r| r.member.as_deref()).collect();
