@@ -113,7 +113,7 @@ impl Diagnostic {
 }
 
 /// The 1-based `line` of `source`, without its line ending.
-pub fn line_of(source: &str, line: usize) -> Option<&str> {
+pub(crate) fn line_of(source: &str, line: usize) -> Option<&str> {
     if line == 0 {
         return None;
     }
@@ -375,7 +375,7 @@ impl From<Diagnostic> for Error {
 }
 
 /// Levenshtein distance, for "did you mean …?" hints on near-miss ids.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
@@ -391,7 +391,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The closest candidate to `wrong`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     wrong: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {

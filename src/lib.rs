@@ -19,6 +19,8 @@
 //! [`Report`], the located [`Diagnostic`]s, and the author's tools ([`publish`],
 //! [`new_edition`], [`verify_dir`], `serve`). Everything else is crate-private.
 
+#![warn(unreachable_pub)]
+
 mod author;
 mod error;
 mod load;

@@ -112,7 +112,7 @@ impl From<Error> for Failure {
 
 /// Load, validate and model the project: everything but rendering. `in_memory`: read every
 /// page body now (for `serve`).
-pub fn load_site(
+pub(crate) fn load_site(
     opts: &Options,
     in_memory: bool,
 ) -> Result<(Site, Diagnostics, Integrity), Failure> {
@@ -143,7 +143,7 @@ pub fn load_site(
 }
 
 /// What rendering the whole site through the offline collectors gave.
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub report: render::Report,
     pub packages: Vec<Written>,
     /// HTML pages and files seen by the link check (print pages and indexes included).
@@ -153,7 +153,11 @@ pub struct Rendered {
 
 /// Renders `site` into `out` through the print, search and link-check collectors (and the
 /// packages with `prepared`'s `package` option). Every error of the run is collected.
-pub fn render_site(site: &Site, prepared: &Prepared, out: &dyn Sink) -> Result<Rendered, Error> {
+pub(crate) fn render_site(
+    site: &Site,
+    prepared: &Prepared,
+    out: &dyn Sink,
+) -> Result<Rendered, Error> {
     // render → print → search → (packages) → link check → out: the link check sees every
     // file, the print pages, indexes and zips included.
     let links = LinkCheck::new(out);

@@ -13,18 +13,18 @@ use crate::render::Output;
 use crate::write::Sink;
 
 /// How long work runs before its progress is drawn.
-pub const DELAY: Duration = Duration::from_millis(400);
+pub(crate) const DELAY: Duration = Duration::from_millis(400);
 
 /// A progress bar, hidden until [`DELAY`] has passed (and for good when disabled). Dropping
 /// it clears the bar, so an early return leaves no half-drawn line.
-pub struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     done: Arc<AtomicBool>,
 }
 
 impl Progress {
     /// Starts the clock. `enabled: false` gives a progress that never draws.
-    pub fn start(enabled: bool) -> Progress {
+    pub(crate) fn start(enabled: bool) -> Progress {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         let done = Arc::new(AtomicBool::new(false));
         if enabled {
@@ -41,7 +41,7 @@ impl Progress {
     }
 
     /// A stage without a known length (loading, checking links…).
-    pub fn stage(&self, message: &'static str) {
+    pub(crate) fn stage(&self, message: &'static str) {
         self.bar.set_style(
             ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
@@ -51,7 +51,7 @@ impl Progress {
     }
 
     /// A stage of `total` steps, advanced by [`Progress::inc`] or a [`Counting`] sink.
-    pub fn steps(&self, message: &'static str, total: u64) {
+    pub(crate) fn steps(&self, message: &'static str, total: u64) {
         self.bar.set_style(
             ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed}, {eta} left)")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -62,18 +62,18 @@ impl Progress {
         self.bar.set_message(message);
     }
 
-    pub fn inc(&self) {
+    pub(crate) fn inc(&self) {
         self.bar.inc(1);
     }
 
     /// Removes the bar from the terminal.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.done.store(true, Ordering::SeqCst);
         self.bar.finish_and_clear();
     }
 
     /// `inner`, counting each file put into it as a step.
-    pub fn counting<'a>(&'a self, inner: &'a dyn Sink) -> Counting<'a> {
+    pub(crate) fn counting<'a>(&'a self, inner: &'a dyn Sink) -> Counting<'a> {
         Counting {
             inner,
             progress: self,
@@ -88,7 +88,7 @@ impl Drop for Progress {
 }
 
 /// A sink that advances a progress bar on each file.
-pub struct Counting<'a> {
+pub(crate) struct Counting<'a> {
     inner: &'a dyn Sink,
     progress: &'a Progress,
 }

@@ -5,7 +5,7 @@
 
 /// Ids, slugs and theme names: `[a-z0-9-]`, starting with a letter or digit, at most 100
 /// characters. This also guarantees they are safe as path segments (no `.`, `/`, `\`).
-pub fn is_valid_id(s: &str) -> bool {
+pub(crate) fn is_valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 100
         && !s.starts_with('-')

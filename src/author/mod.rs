@@ -1,5 +1,5 @@
 //! The author's tools around the pipeline: `new edition` ([`scaffold`]) and `publish`
 //! ([`publish`]). They write into the project, never into the output.
 
-pub mod publish;
-pub mod scaffold;
+pub(crate) mod publish;
+pub(crate) mod scaffold;

@@ -190,7 +190,7 @@ pub fn publish(opts: &crate::pipeline::Options, id: &str) -> Result<Published, E
 }
 
 /// Folder names under `editions/`, sorted.
-pub fn edition_ids(root: &Path) -> Vec<String> {
+pub(crate) fn edition_ids(root: &Path) -> Vec<String> {
     let mut ids: Vec<String> = std::fs::read_dir(root.join("editions"))
         .map(|rd| {
             rd.flatten()

@@ -19,10 +19,10 @@ use crate::load::schema::{EditionFile, EditionKind, SiteFile};
 use crate::syntax::is_valid_id;
 
 /// The data files whose definitions a new wave takes over from a previous one.
-pub const DEFINITION_FILES: &[&str] = &["dimensions.yaml", "indicators.yaml"];
+pub(crate) const DEFINITION_FILES: &[&str] = &["dimensions.yaml", "indicators.yaml"];
 
 /// The slug of the page a new edition starts with.
-pub const FIRST_PAGE: &str = "introduction";
+pub(crate) const FIRST_PAGE: &str = "introduction";
 
 /// What to scaffold.
 #[derive(Debug, Clone)]

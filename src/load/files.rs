@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::error::{Diagnostic, Diagnostics, Position};
 
 /// `root/rel`, after checking that it does not escape `root` through `..` or a symlink.
-pub fn inside_root(root: &Path, rel: &Path) -> Result<PathBuf, Diagnostic> {
+pub(crate) fn inside_root(root: &Path, rel: &Path) -> Result<PathBuf, Diagnostic> {
     if rel
         .components()
         .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
@@ -32,7 +32,7 @@ pub fn inside_root(root: &Path, rel: &Path) -> Result<PathBuf, Diagnostic> {
 }
 
 /// The bytes of a project file.
-pub fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
+pub(crate) fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
     let path = inside_root(root, rel)?;
     std::fs::read(&path).map_err(|e| {
         let msg = if e.kind() == std::io::ErrorKind::NotFound {
@@ -45,13 +45,13 @@ pub fn read_bytes(root: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
 }
 
 /// A project file as UTF-8 text.
-pub fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
     decode(rel, read_bytes(root, rel)?)
 }
 
 /// `bytes` as UTF-8 text, or an error at the first invalid byte saying what the encoding
 /// looks like. A UTF-8 byte order mark is kept (the front matter splitter skips it).
-pub fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub(crate) fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         not_utf8(rel, e.as_bytes(), valid)
@@ -59,7 +59,7 @@ pub fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 }
 
 /// The error for `bytes` (of `rel`), valid UTF-8 up to `valid`.
-pub fn not_utf8(rel: &Path, bytes: &[u8], valid: usize) -> Diagnostic {
+pub(crate) fn not_utf8(rel: &Path, bytes: &[u8], valid: usize) -> Diagnostic {
     let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
     let line_start = bytes[..valid]
         .iter()
@@ -133,7 +133,12 @@ fn windows_1252(bytes: &[u8]) -> String {
 
 /// Sorted entries of a directory (files or directories), relative to the root. Hidden entries
 /// are skipped; a symbolic link leading outside the project is reported and skipped.
-pub fn list_dir(root: &Path, dir: &Path, diags: &mut Diagnostics, dirs: bool) -> Vec<PathBuf> {
+pub(crate) fn list_dir(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Diagnostics,
+    dirs: bool,
+) -> Vec<PathBuf> {
     let Ok(read) = std::fs::read_dir(root.join(dir)) else {
         return Vec::new();
     };
@@ -161,7 +166,7 @@ pub fn list_dir(root: &Path, dir: &Path, diags: &mut Diagnostics, dirs: bool) ->
 
 /// A file found by [`walk_files`].
 #[derive(Debug, Clone)]
-pub struct Found {
+pub(crate) struct Found {
     /// Relative to the project root.
     pub rel: PathBuf,
     /// A symbolic link (inside the project): hashed as its target's path.
@@ -170,7 +175,7 @@ pub struct Found {
 
 /// Every file under `dir`, recursively, sorted by path, relative to the root. Hidden files and
 /// folders are skipped; symbolic links are kept when they stay inside the project.
-pub fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Found> {
+pub(crate) fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Found> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();

@@ -14,24 +14,24 @@
 use sha2::{Digest, Sha256};
 
 /// The name of an edition's metadata file.
-pub const EDITION_FILE: &str = "edition.yaml";
+pub(crate) const EDITION_FILE: &str = "edition.yaml";
 
 /// Top-level keys of `edition.yaml` left out of the hash (`publish` writes them).
 pub const UNHASHED_KEYS: &[&str] = &["content_hash", "content_hash_version", "status"];
 
-pub const PREFIX: &str = "sha256:";
+pub(crate) const PREFIX: &str = "sha256:";
 
 /// One file of an edition folder as hashed: its path from the edition folder (`/`
 /// separators) and what it contributes (bytes, or a symbolic link's target path).
 #[derive(Debug, Clone)]
-pub struct Entry<'a> {
+pub(crate) struct Entry<'a> {
     pub name: String,
     pub bytes: &'a [u8],
 }
 
 /// The content hash of an edition from its files. `edition.yaml` is normalised here; the
 /// entries may come in any order.
-pub fn content_hash(entries: &[Entry<'_>]) -> String {
+pub(crate) fn content_hash(entries: &[Entry<'_>]) -> String {
     let mut sorted: Vec<&Entry<'_>> = entries.iter().collect();
     sorted.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     let mut hasher = Sha256::new();
@@ -53,7 +53,7 @@ pub fn content_hash(entries: &[Entry<'_>]) -> String {
 }
 
 /// Is `hash` of the form `sha256:<64 lowercase hex digits>`?
-pub fn is_well_formed(hash: &str) -> bool {
+pub(crate) fn is_well_formed(hash: &str) -> bool {
     hash.strip_prefix(PREFIX).is_some_and(|h| {
         h.len() == 64
             && h.bytes()
@@ -89,7 +89,7 @@ pub fn without_keys(text: &str, keys: &[&str]) -> String {
 }
 
 /// Does `line` start the top-level mapping entry `key:`?
-pub fn is_key_line(line: &str, key: &str) -> bool {
+pub(crate) fn is_key_line(line: &str, key: &str) -> bool {
     line.strip_prefix(key)
         .and_then(|rest| rest.strip_prefix(':'))
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))

@@ -14,10 +14,10 @@
 //! `validate`. Every file is read from inside the project root; a symbolic link leading
 //! outside it is refused.
 
-pub mod files;
+pub(crate) mod files;
 pub mod frontmatter;
-pub mod hash;
-pub mod schema;
+pub(crate) mod hash;
+pub(crate) mod schema;
 pub mod yaml;
 
 use std::borrow::Cow;
@@ -31,7 +31,7 @@ use schema::{EditionFile, FrontMatter, SiteFile};
 
 /// How to load.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// Read every page body now (instead of when it is rendered) and hash every edition (not
     /// only the frozen ones).
     pub in_memory: bool,
@@ -118,7 +118,7 @@ pub struct DataSource {
 
 /// Another file of an edition's `data/` (survey responses as CSV…), as bytes.
 #[derive(Debug, Clone)]
-pub struct TableSource {
+pub(crate) struct TableSource {
     /// The file name (`responses.csv`).
     pub name: String,
     pub file: PathBuf,
@@ -126,7 +126,7 @@ pub struct TableSource {
 }
 
 #[derive(Debug, Clone)]
-pub struct EditionSource {
+pub(crate) struct EditionSource {
     /// The folder name (`editions/<dir_name>/`).
     pub dir_name: String,
     pub dir: PathBuf,
@@ -174,7 +174,7 @@ pub struct ThemeSource {
 
 /// Everything the build reads.
 #[derive(Debug, Clone)]
-pub struct Project {
+pub(crate) struct Project {
     pub site: Source<SiteFile>,
     pub theme: ThemeSource,
     pub content: Vec<PageSource>,
@@ -183,7 +183,7 @@ pub struct Project {
 
 /// What is known of the project when loading failed (for the summary `check` ends with).
 #[derive(Debug, Clone, Default)]
-pub struct Brief {
+pub(crate) struct Brief {
     /// The language codes of `site.yaml`, when it parsed.
     pub languages: Vec<String>,
     pub editions: Vec<EditionBrief>,
@@ -191,7 +191,7 @@ pub struct Brief {
 
 /// One edition folder as far as it loaded.
 #[derive(Debug, Clone)]
-pub struct EditionBrief {
+pub(crate) struct EditionBrief {
     pub id: String,
     /// `edition.yaml`, when it parsed.
     pub meta: Option<EditionFile>,
@@ -199,7 +199,7 @@ pub struct EditionBrief {
 }
 
 impl Project {
-    pub fn brief(&self) -> Brief {
+    pub(crate) fn brief(&self) -> Brief {
         Brief {
             languages: self
                 .site
@@ -223,13 +223,13 @@ impl Project {
 
 /// Loading failed: every parse error of every file, and what did load.
 #[derive(Debug, Clone)]
-pub struct Failure {
+pub(crate) struct Failure {
     pub diagnostics: Diagnostics,
     pub brief: Brief,
 }
 
 /// Reads the project at `root`. All parse errors of all files are reported together.
-pub fn load_project(root: &Path, opts: Options) -> Result<Project, Failure> {
+pub(crate) fn load_project(root: &Path, opts: Options) -> Result<Project, Failure> {
     let mut diags = Diagnostics::new();
     let mut brief = Brief::default();
     let site = match read_yaml::<SiteFile>(root, Path::new("site.yaml")) {
@@ -475,7 +475,7 @@ fn read_pages(
 
 /// Reads one page file (`<slug>.<lang>.md`, relative to `root`) with its body, parsed and
 /// located. (`serve` reloads a single edited page with it.)
-pub fn load_page(root: &Path, file: &Path) -> Result<PageSource, Diagnostic> {
+pub(crate) fn load_page(root: &Path, file: &Path) -> Result<PageSource, Diagnostic> {
     read_page(root, file, true).map(|(p, _)| p)
 }
 
@@ -711,7 +711,7 @@ fn load_theme(
 }
 
 /// Reads `rel` (relative to `root`) as YAML into `T`.
-pub fn read_yaml<T: serde::de::DeserializeOwned>(
+pub(crate) fn read_yaml<T: serde::de::DeserializeOwned>(
     root: &Path,
     rel: &Path,
 ) -> Result<Source<T>, Diagnostic> {
@@ -719,7 +719,7 @@ pub fn read_yaml<T: serde::de::DeserializeOwned>(
 }
 
 /// Parses the bytes of `rel` as YAML into `T`.
-pub fn parse_yaml<T: serde::de::DeserializeOwned>(
+pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
     rel: &Path,
     bytes: Vec<u8>,
 ) -> Result<Source<T>, Diagnostic> {

@@ -304,7 +304,7 @@ pub struct FrontMatter {
 /// `editions/<id>/data/dimensions.yaml`: breakdown dimensions (regions, meetings…).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DimensionFile {
+pub(crate) struct DimensionFile {
     pub id: Located<String>,
     pub label: Text,
     pub members: Vec<MemberFile>,
@@ -313,7 +313,7 @@ pub struct DimensionFile {
 /// A member of a dimension, or an answer option of an indicator.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MemberFile {
+pub(crate) struct MemberFile {
     pub id: Located<String>,
     pub label: Text,
 }
@@ -365,7 +365,7 @@ impl ChartType {
 /// `editions/<id>/data/indicators.yaml`: one item per indicator.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IndicatorFile {
+pub(crate) struct IndicatorFile {
     /// Stable across editions: the same id in two editions is the same question asked again.
     pub id: Located<String>,
     pub question: Text,
@@ -399,7 +399,7 @@ pub struct IndicatorFile {
 /// A CSV of responses in `data/`: one row per respondent, one column per question.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ResponsesFile {
+pub(crate) struct ResponsesFile {
     pub file: Located<String>,
     /// The column holding the answer to this indicator's question.
     pub column: String,

@@ -42,13 +42,13 @@ struct Unit {
 }
 
 /// The units of one scope, as they are counted.
-pub struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     languages: &'a [Language],
     units: Vec<Unit>,
 }
 
 impl<'a> Scope<'a> {
-    pub fn new(languages: &'a [Language]) -> Self {
+    pub(crate) fn new(languages: &'a [Language]) -> Self {
         Scope {
             languages,
             units: Vec::new(),
@@ -56,7 +56,7 @@ impl<'a> Scope<'a> {
     }
 
     /// Each language version of each page (a fallback is a missing translation).
-    pub fn pages(&mut self, pages: &[Page]) {
+    pub(crate) fn pages(&mut self, pages: &[Page]) {
         for page in pages {
             for v in &page.versions {
                 let file = if v.is_fallback() {
@@ -79,7 +79,7 @@ impl<'a> Scope<'a> {
     }
 
     /// A text given per language; `what` names it (`` `title` ``, ``question of `x` ``).
-    pub fn text(&mut self, file: &Path, text: &Text, what: &str) {
+    pub(crate) fn text(&mut self, file: &Path, text: &Text, what: &str) {
         for l in self.languages {
             self.units.push(Unit {
                 lang: l.code.clone(),
@@ -92,7 +92,7 @@ impl<'a> Scope<'a> {
     }
 
     /// The texts of an edition's `edition.yaml`.
-    pub fn edition(&mut self, file: &Path, m: &EditionFile) {
+    pub(crate) fn edition(&mut self, file: &Path, m: &EditionFile) {
         self.text(file, &m.title, "`title`");
         self.text(file, &m.summary, "`summary`");
         for p in &m.partners {
@@ -113,7 +113,7 @@ impl<'a> Scope<'a> {
     }
 
     /// The texts given per language inside free-form data (`path` names the place).
-    pub fn json(&mut self, file: &Path, value: &Json, path: &str) {
+    pub(crate) fn json(&mut self, file: &Path, value: &Json, path: &str) {
         match value {
             Json::Object(map) if is_localized_map(map, self.languages) => {
                 for l in self.languages {
@@ -148,7 +148,7 @@ impl<'a> Scope<'a> {
 
 /// Counts the scopes (in order) into rows per scope and language, and reports each missing
 /// translation: a warning, or an error when `strict`.
-pub fn tally(
+pub(crate) fn tally(
     scopes: Vec<(String, Scope<'_>)>,
     languages: &[Language],
     strict: bool,

@@ -6,9 +6,9 @@
 //! ([`indicators`]) and translation coverage ([`coverage`]). Markdown stays as source here:
 //! `render` converts it page by page, so a large site never holds all its HTML in memory.
 
-pub mod coverage;
-pub mod indicators;
-pub mod pages;
+pub(crate) mod coverage;
+pub(crate) mod indicators;
+pub(crate) mod pages;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,9 +19,9 @@ use crate::error::Diagnostics;
 use crate::load::schema::{Direction, EditionFile, Text};
 use crate::load::{DataSource, EditionSource, PageSource, Project, ThemeSource};
 pub use crate::syntax::Date;
-pub use coverage::CoverageRow;
+pub(crate) use coverage::CoverageRow;
 use coverage::Scope;
-pub use indicators::Indicator;
+pub(crate) use indicators::Indicator;
 
 #[derive(Debug, Clone)]
 pub struct Language {
@@ -169,13 +169,16 @@ impl Site {
 }
 
 /// `../` once per folder level of `path` (a file path relative to the site root).
-pub fn root_prefix(path: &str) -> String {
+pub(crate) fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
 /// Is this JSON object a text given per language (`{fr: …, ar: …}`)? Its keys must all be
 /// language codes of the site and its values strings.
-pub fn is_localized_map(map: &serde_json::Map<String, Json>, languages: &[Language]) -> bool {
+pub(crate) fn is_localized_map(
+    map: &serde_json::Map<String, Json>,
+    languages: &[Language],
+) -> bool {
     !map.is_empty()
         && map
             .iter()
@@ -183,7 +186,7 @@ pub fn is_localized_map(map: &serde_json::Map<String, Json>, languages: &[Langua
 }
 
 /// Builds the model. `strict` turns missing translations into errors.
-pub fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics), Diagnostics> {
+pub(crate) fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics), Diagnostics> {
     let Project {
         site: site_src,
         theme,
@@ -375,7 +378,7 @@ fn add_edition(
 }
 
 /// `value` with every per-language text replaced by its text in `lang` (with fallback).
-pub fn localize_json(site: &Site, value: &Json, lang: &str) -> Json {
+pub(crate) fn localize_json(site: &Site, value: &Json, lang: &str) -> Json {
     match value {
         Json::Object(map) if is_localized_map(map, &site.languages) => site
             .fallback_order(lang)

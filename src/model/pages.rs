@@ -12,7 +12,7 @@ use super::{Page, PageVersion, Site};
 
 /// The pages of `sources` (one folder: `content/` or an edition's `pages/`), by slug, each
 /// written into `folder(slug)` and belonging to `edition`.
-pub fn group(
+pub(crate) fn group(
     site: &Site,
     sources: Vec<PageSource>,
     edition: Option<usize>,

@@ -103,13 +103,13 @@ impl Seen {
 }
 
 /// The link check as a sink in front of `next`: every file passes on unchanged.
-pub struct LinkCheck<'a> {
+pub(crate) struct LinkCheck<'a> {
     next: &'a dyn Sink,
     seen: Mutex<Seen>,
 }
 
 impl<'a> LinkCheck<'a> {
-    pub fn new(next: &'a dyn Sink) -> Self {
+    pub(crate) fn new(next: &'a dyn Sink) -> Self {
         LinkCheck {
             next,
             seen: Mutex::new(Seen::default()),
@@ -117,7 +117,7 @@ impl<'a> LinkCheck<'a> {
     }
 
     /// The problems found among every file seen, as errors naming the page (and its source).
-    pub fn finish(&self, base_url: Option<&str>) -> (Report, Diagnostics) {
+    pub(crate) fn finish(&self, base_url: Option<&str>) -> (Report, Diagnostics) {
         let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         let report = seen.report(base_url);
         let mut diags = Diagnostics::new();
@@ -260,7 +260,7 @@ fn check_one(
 
 /// `target` relative to the folder of `from`, as a path from the site root (`None` when it
 /// leaves the folder).
-pub fn resolve(from: &str, target: &str) -> Option<String> {
+pub(crate) fn resolve(from: &str, target: &str) -> Option<String> {
     let mut parts: Vec<String> = Path::new(from)
         .parent()
         .map(|p| {

@@ -11,8 +11,8 @@
 //! - [`package`]: `build --package` zips (`downloads/`), each a site that opens from disk;
 //! - [`verify`]: `barometre verify DIR`, a copy checked against its `manifest.json`.
 
-pub mod links;
-pub mod package;
-pub mod print;
-pub mod search;
-pub mod verify;
+pub(crate) mod links;
+pub(crate) mod package;
+pub(crate) mod print;
+pub(crate) mod search;
+pub(crate) mod verify;

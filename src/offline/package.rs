@@ -44,13 +44,13 @@ pub struct Written {
 
 /// The packages as a sink in front of `next`: it keeps every file of the site (packages are
 /// asked for, so the memory is spent only then) and writes the zips when asked to finish.
-pub struct Packages<'a> {
+pub(crate) struct Packages<'a> {
     next: &'a dyn Sink,
     files: Mutex<BTreeMap<String, Arc<[u8]>>>,
 }
 
 impl<'a> Packages<'a> {
-    pub fn new(next: &'a dyn Sink) -> Self {
+    pub(crate) fn new(next: &'a dyn Sink) -> Self {
         Packages {
             next,
             files: Mutex::new(BTreeMap::new()),
@@ -59,7 +59,7 @@ impl<'a> Packages<'a> {
 
     /// Writes every package (per language the whole site, then each edition) into the next
     /// sink. `search` gives the index of one edition for its package.
-    pub fn finish(
+    pub(crate) fn finish(
         &self,
         site: &Site,
         prepared: &Prepared,
@@ -192,7 +192,7 @@ fn newest_date(ed: &Edition) -> Option<Date> {
 
 /// A zip of `files` (path → bytes) plus its `manifest.json`, byte for byte the same for the
 /// same input.
-pub fn zip_bytes(
+pub(crate) fn zip_bytes(
     files: &BTreeMap<String, Vec<u8>>,
     date: Option<Date>,
 ) -> std::io::Result<Vec<u8>> {
@@ -295,7 +295,7 @@ const LINK_ONLY: &[&str] = &[
 
 /// Rewrites the links of `page` (path in the zip) that lead to files not in `inside`: to the
 /// main site when `base_url` is set, else `<a>` loses its `href` and `<link>` disappears.
-pub fn rewrite_links(
+pub(crate) fn rewrite_links(
     page: &str,
     html: &str,
     inside: &BTreeSet<String>,

@@ -14,13 +14,13 @@ use crate::write::Sink;
 /// Chapters by (language, edition), by their place in the reading order.
 type Chapters = BTreeMap<(usize, usize), BTreeMap<usize, ChapterCtx>>;
 
-pub struct Print<'a> {
+pub(crate) struct Print<'a> {
     next: &'a dyn Sink,
     chapters: Mutex<Chapters>,
 }
 
 impl<'a> Print<'a> {
-    pub fn new(next: &'a dyn Sink) -> Self {
+    pub(crate) fn new(next: &'a dyn Sink) -> Self {
         Print {
             next,
             chapters: Mutex::new(BTreeMap::new()),
@@ -29,7 +29,7 @@ impl<'a> Print<'a> {
 
     /// Renders the print page of every edition with chapters, or only of `editions`, into
     /// the next sink.
-    pub fn finish(
+    pub(crate) fn finish(
         &self,
         site: &Site,
         prepared: &Prepared,

@@ -43,7 +43,7 @@ const W_TEXT: u32 = 1;
 /// lower case; French accents and ligatures (é → e, œ → oe); Arabic harakat, Quranic marks and
 /// the superscript alef removed; tatweel removed; أ إ آ ٱ → ا; ة → ه; ى → ي; Arabic-Indic
 /// digits → 0-9. Everything that is not a letter or a digit becomes a space.
-pub fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars().flat_map(char::to_lowercase) {
         match ch {
@@ -77,7 +77,7 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// The normalised words of `text` worth indexing (two characters or more).
-pub fn terms(text: &str) -> Vec<String> {
+pub(crate) fn terms(text: &str) -> Vec<String> {
     normalize(text)
         .split_whitespace()
         .filter(|w| w.chars().count() >= 2)
@@ -253,13 +253,13 @@ struct Entry {
 
 /// The search index as a sink in front of `next`: it reads the pages a reader opens from the
 /// navigation as they pass.
-pub struct Search<'a> {
+pub(crate) struct Search<'a> {
     next: &'a dyn Sink,
     entries: Mutex<Vec<Entry>>,
 }
 
 impl<'a> Search<'a> {
-    pub fn new(next: &'a dyn Sink) -> Self {
+    pub(crate) fn new(next: &'a dyn Sink) -> Self {
         Search {
             next,
             entries: Mutex::new(Vec::new()),
@@ -267,7 +267,7 @@ impl<'a> Search<'a> {
     }
 
     /// Writes the index script of every language into the next sink.
-    pub fn finish(&self, site: &Site) -> Result<(), Error> {
+    pub(crate) fn finish(&self, site: &Site) -> Result<(), Error> {
         for (li, l) in site.languages.iter().enumerate() {
             let js = self.index_js(site, li, None);
             self.next.put(Output::File(File {
@@ -282,7 +282,7 @@ impl<'a> Search<'a> {
 
     /// The index of language `li` as a script. `edition`: only that edition's pages (for its
     /// package), else every page of the language.
-    pub fn index_js(&self, site: &Site, li: usize, edition: Option<usize>) -> String {
+    pub(crate) fn index_js(&self, site: &Site, li: usize, edition: Option<usize>) -> String {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let mut chosen: Vec<&Entry> = entries
             .iter()

@@ -14,7 +14,7 @@ use crate::model::indicators::ChartType;
 
 /// One series (an answer option, or the indicator's value).
 #[derive(Debug, Clone)]
-pub struct Series {
+pub(crate) struct Series {
     pub name: String,
     pub values: Vec<Option<f64>>,
     /// The values formatted per locale, same length as `values` (`None`: not published).
@@ -23,7 +23,7 @@ pub struct Series {
 
 /// What to draw. `categories` are the x values (members, options or editions).
 #[derive(Debug, Clone)]
-pub struct Chart {
+pub(crate) struct Chart {
     /// Unique id on the page (for `aria-labelledby`).
     pub id: String,
     pub title: String,
@@ -37,7 +37,7 @@ pub struct Chart {
 
 /// The theme's look.
 #[derive(Debug, Clone)]
-pub struct Style {
+pub(crate) struct Style {
     pub palette: Vec<String>,
     pub font: String,
     pub ink: String,
@@ -49,7 +49,7 @@ const W: f64 = 640.0;
 const PAD: f64 = 12.0;
 
 /// Escapes text for SVG/XML content and attribute values.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -128,7 +128,7 @@ impl Svg {
 }
 
 /// Renders `chart` as `kind`. The result is a complete `<svg>` element.
-pub fn render(kind: ChartType, chart: &Chart, style: &Style) -> String {
+pub(crate) fn render(kind: ChartType, chart: &Chart, style: &Style) -> String {
     let mut svg = Svg {
         body: String::with_capacity(4096),
     };

@@ -12,7 +12,7 @@ use super::markdown::TocEntry;
 use crate::model::{Date, Edition, Language, Site, localize_json, root_prefix};
 
 #[derive(Debug, Clone, Serialize)]
-pub struct LangRef<'a> {
+pub(crate) struct LangRef<'a> {
     pub code: &'a str,
     pub name: &'a str,
     pub dir: &'a str,
@@ -20,7 +20,7 @@ pub struct LangRef<'a> {
 
 /// The same page in another language (`url` relative to the site root).
 #[derive(Debug, Clone, Serialize)]
-pub struct Translation<'a> {
+pub(crate) struct Translation<'a> {
     pub code: &'a str,
     pub name: &'a str,
     pub dir: &'a str,
@@ -29,14 +29,14 @@ pub struct Translation<'a> {
 
 /// A link with a title: breadcrumbs, previous/next, navigation.
 #[derive(Debug, Clone, Serialize)]
-pub struct Crumb {
+pub(crate) struct Crumb {
     pub title: String,
     pub url: String,
 }
 
 /// `page`: the page being rendered.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct PageCtx<'a> {
+pub(crate) struct PageCtx<'a> {
     /// `entry`, `home`, `edition`, `page` or `404`.
     pub kind: &'a str,
     pub title: &'a str,
@@ -65,14 +65,14 @@ pub struct PageCtx<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct DateCtx {
+pub(crate) struct DateCtx {
     pub iso: String,
     /// Formatted per locale (`24 novembre 2020`).
     pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PageLink {
+pub(crate) struct PageLink {
     pub slug: String,
     pub title: String,
     pub description: Option<String>,
@@ -83,27 +83,27 @@ pub struct PageLink {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PartnerCtx {
+pub(crate) struct PartnerCtx {
     pub name: String,
     pub role: Option<String>,
     pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FigureCtx {
+pub(crate) struct FigureCtx {
     /// Formatted per locale.
     pub value: String,
     pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SampleCtx {
+pub(crate) struct SampleCtx {
     pub respondents: Option<String>,
     pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ChangeCtx {
+pub(crate) struct ChangeCtx {
     pub version: String,
     pub date: Option<DateCtx>,
     pub changes: String,
@@ -111,7 +111,7 @@ pub struct ChangeCtx {
 
 /// An indicator in lists: its question in the page's language and the editions that ask it.
 #[derive(Debug, Clone, Serialize)]
-pub struct IndicatorLink {
+pub(crate) struct IndicatorLink {
     pub id: String,
     pub question: String,
     pub url: String,
@@ -120,7 +120,7 @@ pub struct IndicatorLink {
 
 /// One edition's figure on an indicator page.
 #[derive(Debug, Clone, Serialize)]
-pub struct WaveCtx {
+pub(crate) struct WaveCtx {
     pub edition: Crumb,
     pub year: i32,
     /// The figure's HTML: print with `| safe`.
@@ -129,7 +129,7 @@ pub struct WaveCtx {
 
 /// `edition` (and each item of `editions`): an edition in the page's language.
 #[derive(Debug, Clone, Serialize)]
-pub struct EditionCtx {
+pub(crate) struct EditionCtx {
     pub id: String,
     pub kind: &'static str,
     pub year: i32,
@@ -156,7 +156,7 @@ pub struct EditionCtx {
 }
 
 /// The global context of one language, shared by all its pages.
-pub struct LanguageGlobals {
+pub(crate) struct LanguageGlobals {
     pub globals: Vec<(&'static str, Value)>,
     pub editions: Vec<EditionCtx>,
 }
@@ -177,7 +177,7 @@ struct NavCtx {
     editions: Vec<Crumb>,
 }
 
-pub fn date_ctx(locale: &Locale, d: Option<Date>) -> Option<DateCtx> {
+pub(crate) fn date_ctx(locale: &Locale, d: Option<Date>) -> Option<DateCtx> {
     d.map(|d| DateCtx {
         iso: d.iso(),
         text: locale.date(d),
@@ -208,7 +208,7 @@ fn lang_ref(l: &Language) -> LangRef<'_> {
 
 /// Builds `site`, `lang`, `languages`, `t`, `nav`, `editions` and `offline` for one
 /// language. `package`: the build writes the offline packages.
-pub fn language_globals(
+pub(crate) fn language_globals(
     site: &Site,
     lang: &Language,
     locale: &Locale,
@@ -356,7 +356,7 @@ fn edition_ctx(site: &Site, e: &Edition, lang: &str, locale: &Locale) -> Edition
 /// One language's entry on a page that speaks every language (the entry page, 404, the root
 /// page of an offline package): `greetings` in `entry.html` and `404.html`.
 #[derive(Serialize)]
-pub struct Greeting<'a> {
+pub(crate) struct Greeting<'a> {
     code: &'a str,
     name: &'a str,
     dir: &'a str,
@@ -368,7 +368,7 @@ pub struct Greeting<'a> {
 
 impl<'a> Greeting<'a> {
     /// `lang`'s greeting leading to `url` (a path from the site root).
-    pub fn new(
+    pub(crate) fn new(
         site: &'a Site,
         lang: &'a Language,
         title: &'a str,
@@ -388,7 +388,7 @@ impl<'a> Greeting<'a> {
 }
 
 /// Context of the pages at the site root that address every language (`entry`, `404`).
-pub fn bilingual(site: &Site, path: &str, kind: &str) -> Context {
+pub(crate) fn bilingual(site: &Site, path: &str, kind: &str) -> Context {
     let greetings: Vec<Greeting<'_>> = site
         .languages
         .iter()
@@ -427,7 +427,7 @@ struct SitemapEntry {
 
 /// Context of `sitemap.xml`: every page with its language alternates. Addresses are absolute
 /// when `base_url` is set, relative to the sitemap otherwise.
-pub fn sitemap(site: &Site) -> Context {
+pub(crate) fn sitemap(site: &Site) -> Context {
     let base = site.base_url.clone().unwrap_or_default();
     let mut folders: Vec<&str> = vec![""];
     folders.extend(site.editions.iter().map(|e| e.path.as_str()));

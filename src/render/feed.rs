@@ -15,7 +15,7 @@ use tera::Context;
 use crate::model::{Date, Site};
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FeedCtx {
+pub(crate) struct FeedCtx {
     pub id: String,
     /// RFC 3339: the newest entry's date.
     pub updated: String,
@@ -27,7 +27,7 @@ pub struct FeedCtx {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EntryCtx {
+pub(crate) struct EntryCtx {
     pub id: String,
     pub updated: String,
     pub href: String,
@@ -68,7 +68,7 @@ fn tag_authority(site: &Site) -> String {
     }
 }
 
-pub use super::paths::feed_path as path;
+pub(crate) use super::paths::feed_path as path;
 
 /// Lower case, French accents folded (`é` → `e`), everything but letters and digits a space.
 fn fold(text: &str) -> String {
@@ -102,7 +102,7 @@ fn earliest_date(site: &Site) -> Option<Date> {
 }
 
 /// The context of `atom.xml` for `lang` (`feed`, plus the language's globals).
-pub fn context(site: &Site, lang: &str) -> Context {
+pub(crate) fn context(site: &Site, lang: &str) -> Context {
     let base = site.base_url.as_deref();
     let tag = earliest_date(site).map_or_else(
         || format!("tag:{},2000:", tag_authority(site)),

@@ -17,7 +17,7 @@ use crate::model::Site;
 use crate::model::indicators::{ChartType, IndicatorKind};
 
 /// Everything a figure needs in one language.
-pub struct FigureEnv<'a> {
+pub(crate) struct FigureEnv<'a> {
     pub site: &'a Site,
     pub lang: &'a str,
     pub locale: &'a Locale,
@@ -102,7 +102,7 @@ impl FigureEnv<'_> {
     }
 
     /// Handles a ```` ```chart ```` block of a page of edition `page_edition`.
-    pub fn embed(
+    pub(crate) fn embed(
         &self,
         body: &str,
         line: usize,
@@ -178,7 +178,7 @@ impl FigureEnv<'_> {
     }
 
     /// The figure of one indicator in one edition.
-    pub fn figure(
+    pub(crate) fn figure(
         &self,
         ind: &Indicator,
         chart_type: ChartType,
@@ -373,7 +373,7 @@ impl FigureEnv<'_> {
 
     /// The figure of an indicator across editions (oldest first): a line chart of the first
     /// option (or the value), per breakdown member or for the whole sample.
-    pub fn trend(&self, waves: &[&Indicator]) -> Option<String> {
+    pub(crate) fn trend(&self, waves: &[&Indicator]) -> Option<String> {
         let last = waves.last()?;
         let categories: Vec<String> = waves
             .iter()

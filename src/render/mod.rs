@@ -10,17 +10,17 @@
 //! All addresses in templates are relative: a page gets `root` (`../../`) and every `url` is
 //! relative to the site root, so templates write `{{ root }}{{ x.url }}`.
 
-pub mod charts;
-pub mod context;
-pub mod feed;
-pub mod figures;
-pub mod locale;
+pub(crate) mod charts;
+pub(crate) mod context;
+pub(crate) mod feed;
+pub(crate) mod figures;
+pub(crate) mod locale;
 pub mod markdown;
-pub mod opendata;
-pub mod paths;
+pub(crate) mod opendata;
+pub(crate) mod paths;
 pub mod policy;
-pub mod print;
-pub mod templates;
+pub(crate) mod print;
+pub(crate) mod templates;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,14 +37,14 @@ use locale::Locale;
 use markdown::{EmbedError, Hooks};
 
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// The build writes the offline packages: pages link them.
     pub package: bool,
 }
 
 /// What render hands on: a file of the site, or a print chapter.
 #[derive(Debug)]
-pub enum Output<'a> {
+pub(crate) enum Output<'a> {
     File(File<'a>),
     /// A page of an edition as a chapter of that edition's print page.
     Chapter(Box<Chapter>),
@@ -52,7 +52,7 @@ pub enum Output<'a> {
 
 /// A file of the site. `path` is relative to the site root, with `/` separators.
 #[derive(Debug, Clone, Copy)]
-pub struct File<'a> {
+pub(crate) struct File<'a> {
     pub path: &'a str,
     pub bytes: &'a [u8],
     pub kind: Kind,
@@ -62,7 +62,7 @@ pub struct File<'a> {
 
 /// What a file is, for the stages that read some of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// An HTML page a reader opens from the navigation, in language `lang` (index into
     /// `site.languages`), of edition `edition` when it belongs to one.
     Page { lang: usize, edition: Option<usize> },
@@ -78,7 +78,7 @@ pub enum Kind {
 
 /// A page's chapter of its edition's print page, in one language.
 #[derive(Debug, Clone)]
-pub struct Chapter {
+pub(crate) struct Chapter {
     pub lang: usize,
     pub edition: usize,
     /// Position in the edition's reading order.
@@ -87,10 +87,10 @@ pub struct Chapter {
 }
 
 /// Where outputs go. Called from several threads at once.
-pub type Emit<'a> = dyn Fn(Output<'_>) -> Result<(), Error> + Sync + 'a;
+pub(crate) type Emit<'a> = dyn Fn(Output<'_>) -> Result<(), Error> + Sync + 'a;
 
 #[derive(Debug, Clone, Default)]
-pub struct Report {
+pub(crate) struct Report {
     /// HTML pages emitted.
     pub pages: usize,
     /// Warnings about page bodies (raw HTML shown as text…).
@@ -111,14 +111,14 @@ struct LangRender {
 /// with each language's global context (site, navigation, UI strings, editions), the chart
 /// style. Built from titles, front matter and data, not from page bodies: it stays valid for
 /// [`render`] of some pages after edits of bodies only (`serve`).
-pub struct Prepared {
+pub(crate) struct Prepared {
     langs: Vec<LangRender>,
     style: charts::Style,
     options: Options,
 }
 
 /// Compiles the theme and builds every language's shared context.
-pub fn prepare(site: &Site, opts: &Options) -> Result<Prepared, Error> {
+pub(crate) fn prepare(site: &Site, opts: &Options) -> Result<Prepared, Error> {
     let mut locales = Vec::new();
     let mut diags = Diagnostics::new();
     for lang in &site.languages {
@@ -195,7 +195,7 @@ enum Job<'a> {
 /// Renders the site into `emit`: everything, or with `only` the narrative pages of those
 /// indices of `site.pages` (for `serve`, after edits of page bodies). Errors of all pages are
 /// collected and reported together.
-pub fn render(
+pub(crate) fn render(
     site: &Site,
     prepared: &Prepared,
     emit: &Emit<'_>,
@@ -528,7 +528,7 @@ fn chapter(env: &Env<'_>, lr: &LangRender, page: &Page, li: usize, body: &str) -
 }
 
 /// The print page of edition `ei` in language `li`, from its chapters in reading order.
-pub fn print_page(
+pub(crate) fn print_page(
     site: &Site,
     prepared: &Prepared,
     li: usize,
@@ -543,7 +543,7 @@ pub fn print_page(
 
 /// The root `index.html` of an offline package of language `li`: the whole language, or one
 /// edition. Rendered with the theme's `entry.html` and one greeting.
-pub fn package_root(
+pub(crate) fn package_root(
     site: &Site,
     prepared: &Prepared,
     li: usize,
@@ -586,14 +586,14 @@ pub fn package_root(
 
 impl Prepared {
     /// Has the theme a print page?
-    pub fn has_print(site: &Site) -> bool {
+    pub(crate) fn has_print(site: &Site) -> bool {
         site.theme
             .templates
             .iter()
             .any(|t| t.name == PRINT_TEMPLATE)
     }
 
-    pub fn options(&self) -> &Options {
+    pub(crate) fn options(&self) -> &Options {
         &self.options
     }
 }

@@ -7,7 +7,7 @@ use crate::model::{Indicator, Site};
 
 /// Open data of one edition: `<indicator>.csv`, `<indicator>.json`, `datapackage.json`
 /// (Frictionless). Paths relative to the site root.
-pub fn files(site: &Site, edition: usize) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn files(site: &Site, edition: usize) -> Vec<(String, Vec<u8>)> {
     let ed = &site.editions[edition];
     let inds: Vec<&Indicator> = site
         .indicators

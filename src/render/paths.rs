@@ -8,39 +8,39 @@ use serde::Serialize;
 use crate::model::{Edition, Site};
 
 /// `<lang>/<editions>/<id>/print.html`.
-pub fn print_path(lang: &str, edition: &Edition) -> String {
+pub(crate) fn print_path(lang: &str, edition: &Edition) -> String {
     format!("{lang}/{}/print.html", edition.path)
 }
 
 /// `<lang>/atom.xml`.
-pub fn feed_path(lang: &str) -> String {
+pub(crate) fn feed_path(lang: &str) -> String {
     format!("{lang}/atom.xml")
 }
 
 /// Folder of the site that holds the packages. Packages never contain it.
-pub const DOWNLOADS: &str = "downloads";
+pub(crate) const DOWNLOADS: &str = "downloads";
 
 /// `<lang>/search-index.<lang>.js`: inside the language's folder, so a package of one
 /// language carries its own index only.
-pub fn search_index_path(lang: &str) -> String {
+pub(crate) fn search_index_path(lang: &str) -> String {
     format!("{lang}/search-index.{lang}.js")
 }
 
 /// The zip of a whole language: `downloads/site-<lang>.zip`.
-pub fn site_package_path(lang: &str) -> String {
+pub(crate) fn site_package_path(lang: &str) -> String {
     format!("{DOWNLOADS}/site-{lang}.zip")
 }
 
 /// The zip of one edition in one language: `downloads/edition-<id>-<lang>.zip`. The prefixes
 /// keep the two kinds apart whatever the edition ids.
-pub fn edition_package_path(edition_id: &str, lang: &str) -> String {
+pub(crate) fn edition_package_path(edition_id: &str, lang: &str) -> String {
     format!("{DOWNLOADS}/edition-{edition_id}-{lang}.zip")
 }
 
 /// What templates receive as `offline` (every path relative to the site root: write
 /// `{{ root }}{{ offline.feed }}`).
 #[derive(Debug, Clone, Serialize)]
-pub struct OfflineCtx {
+pub(crate) struct OfflineCtx {
     /// This language's Atom feed.
     pub feed: String,
     /// This language's search index script.
@@ -52,13 +52,13 @@ pub struct OfflineCtx {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EditionOffline {
+pub(crate) struct EditionOffline {
     pub print: String,
     pub download: Option<String>,
 }
 
 /// The `offline` global of one language. `package`: the build writes the zips.
-pub fn globals(site: &Site, lang: &str, package: bool) -> OfflineCtx {
+pub(crate) fn globals(site: &Site, lang: &str, package: bool) -> OfflineCtx {
     OfflineCtx {
         feed: feed_path(lang),
         search_index: search_index_path(lang),

@@ -19,13 +19,13 @@ use crate::error::Diagnostic;
 use crate::model::{Edition, Site, root_prefix};
 
 /// Id of the cover in the print page (slugs never start with `_`).
-pub const COVER_ID: &str = "_cover";
+pub(crate) const COVER_ID: &str = "_cover";
 
-pub use super::paths::print_path as path;
+pub(crate) use super::paths::print_path as path;
 
 /// One narrative page of the edition, as a chapter of the print page.
 #[derive(Debug, Clone, Serialize)]
-pub struct ChapterCtx {
+pub(crate) struct ChapterCtx {
     pub slug: String,
     /// Id of the chapter's section (`<slug>`).
     pub anchor: String,
@@ -44,14 +44,14 @@ pub struct ChapterCtx {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct OwnedLang {
+pub(crate) struct OwnedLang {
     pub code: String,
     pub name: String,
     pub dir: String,
 }
 
 /// Turns links between pages of the edition into anchors of the print page.
-pub struct PrintHooks<'a> {
+pub(crate) struct PrintHooks<'a> {
     pub inner: &'a dyn Hooks,
     pub site: &'a Site,
     pub edition: &'a Edition,
@@ -93,7 +93,7 @@ impl Hooks for PrintHooks<'_> {
 
 /// The context of `print.html` for edition `ei` in `lang`, from its chapters in reading
 /// order. `edition` is the edition's template data in that language.
-pub fn context(
+pub(crate) fn context(
     site: &Site,
     lang: &str,
     ei: usize,
@@ -133,7 +133,7 @@ pub fn context(
 }
 
 /// The fallback language of a chapter, when its text is another language's.
-pub fn fallback(l: Option<LangRef<'_>>) -> Option<OwnedLang> {
+pub(crate) fn fallback(l: Option<LangRef<'_>>) -> Option<OwnedLang> {
     l.map(|l| OwnedLang {
         code: l.code.to_string(),
         name: l.name.to_string(),
@@ -142,6 +142,6 @@ pub fn fallback(l: Option<LangRef<'_>>) -> Option<OwnedLang> {
 }
 
 /// An error of a print chapter is the page's own error, reported there: do not repeat it.
-pub fn has_errors(diags: &[Diagnostic]) -> bool {
+pub(crate) fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }

@@ -13,7 +13,7 @@ use crate::load::ThemeSource;
 /// Compiles every template of the theme. All syntax errors are reported, with their location.
 /// Tera checks filter names when templates are added, so the locale filters are registered
 /// first (with `locale`); each language's instance then replaces them with its own.
-pub fn compile(theme: &ThemeSource, locale: Arc<Locale>) -> Result<Tera, Diagnostics> {
+pub(crate) fn compile(theme: &ThemeSource, locale: Arc<Locale>) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
     register_locale_filters(&mut tera, locale);
     // Compile one by one first, so each syntax error is reported (a batch stops at the first).
@@ -48,7 +48,7 @@ pub fn compile(theme: &ThemeSource, locale: Arc<Locale>) -> Result<Tera, Diagnos
 }
 
 /// Adds the filters that depend on the language: numbers and dates per locale.
-pub fn register_locale_filters(tera: &mut Tera, locale: Arc<Locale>) {
+pub(crate) fn register_locale_filters(tera: &mut Tera, locale: Arc<Locale>) {
     let l = Arc::clone(&locale);
     tera.register_filter(
         "format_number",
@@ -77,7 +77,11 @@ pub fn register_locale_filters(tera: &mut Tera, locale: Arc<Locale>) {
 }
 
 /// Converts a Tera error into a located diagnostic in the theme's files.
-pub fn to_diagnostic(e: &tera::Error, theme: &ThemeSource, template: Option<&str>) -> Diagnostic {
+pub(crate) fn to_diagnostic(
+    e: &tera::Error,
+    theme: &ThemeSource,
+    template: Option<&str>,
+) -> Diagnostic {
     let file_of = |name: &str| {
         theme
             .templates

@@ -22,9 +22,12 @@ const NO_SITE_HTML: &str = include_str!("no-site.html");
 
 /// Where the server's own resources live; no site path can start with `__` (ids are
 /// `[a-z0-9-]`).
-pub const PREFIX: &str = "/__barometre";
+pub(super) const PREFIX: &str = "/__barometre";
 
-pub async fn run(listener: tokio::net::TcpListener, served: Arc<Served>) -> std::io::Result<()> {
+pub(super) async fn run(
+    listener: tokio::net::TcpListener,
+    served: Arc<Served>,
+) -> std::io::Result<()> {
     let app = Router::new()
         .route(&format!("{PREFIX}/livereload.js"), get(script))
         .route(&format!("{PREFIX}/events"), get(events))
@@ -104,7 +107,7 @@ fn html(bytes: &[u8], code: StatusCode) -> Response {
 }
 
 /// `page` with the live-reload `<script>` before its last `</body>` (or at the end).
-pub fn inject(page: &[u8]) -> Vec<u8> {
+pub(super) fn inject(page: &[u8]) -> Vec<u8> {
     let tag = format!("<script src=\"{PREFIX}/livereload.js\"></script>");
     let at = find_last(page, b"</body>").unwrap_or(page.len());
     let mut out = Vec::with_capacity(page.len() + tag.len());

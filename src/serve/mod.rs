@@ -34,24 +34,24 @@ use crate::render;
 use crate::write::MemorySink;
 
 /// The inputs watched, relative to the project root.
-pub const WATCHED_DIRS: &[&str] = &["content", "editions", "themes"];
-pub const SITE_FILE: &str = "site.yaml";
+pub(crate) const WATCHED_DIRS: &[&str] = &["content", "editions", "themes"];
+pub(crate) const SITE_FILE: &str = "site.yaml";
 
 /// Quiet time after the last file event before rebuilding: editors save in several writes,
 /// and tools (git checkout, a formatter) touch many files at once. mdBook and Zola wait about
 /// a second; a third of that keeps an edit's reload quick.
-pub const SETTLE: Duration = Duration::from_millis(300);
+pub(crate) const SETTLE: Duration = Duration::from_millis(300);
 
 /// What the open pages follow: the number of the last good build and the errors of the last
 /// attempt, if it failed.
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct State {
+pub(crate) struct State {
     pub build: u64,
     pub errors: Option<String>,
 }
 
 /// The site being served and its state, shared by the builder and the HTTP server.
-pub struct Served {
+pub(crate) struct Served {
     files: RwLock<HashMap<String, Arc<[u8]>>>,
     state: tokio::sync::watch::Sender<State>,
 }

@@ -15,7 +15,7 @@ use crate::load::schema::{EditionFile, Status};
 
 /// Where an edition stands against the hash recorded by `barometre publish`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Freeze {
+pub(crate) enum Freeze {
     /// Never published: free to change.
     Draft,
     /// Published but never frozen (no `content_hash`).
@@ -34,7 +34,7 @@ pub enum Freeze {
 
 /// The freeze state of an edition whose metadata is `meta` and whose folder hashes to `hash`
 /// (the loader computes it whenever `content_hash` is recorded).
-pub fn state(meta: &EditionFile, hash: Option<&str>) -> Freeze {
+pub(crate) fn state(meta: &EditionFile, hash: Option<&str>) -> Freeze {
     let Some(recorded) = &meta.content_hash else {
         return if meta.status == Status::Published {
             Freeze::NotFrozen
@@ -71,7 +71,7 @@ pub fn key_position(text: &str, key: &str) -> Option<Position> {
 
 /// The freeze checks of edition `id`, whose `edition.yaml` is `file` with text `text`,
 /// parsed as `m`, and whose folder hashes to `hash`.
-pub fn diagnostics(
+pub(crate) fn diagnostics(
     id: &str,
     m: &EditionFile,
     hash: Option<&str>,
@@ -180,7 +180,7 @@ pub fn diagnostics(
 }
 
 /// A line for the integrity table of `check`. `draft`: the edition says `status: draft`.
-pub fn describe(id: &str, state: &Freeze, draft: bool) -> String {
+pub(crate) fn describe(id: &str, state: &Freeze, draft: bool) -> String {
     match state {
         Freeze::Changed { frozen } if draft => format!(
             "marked draft but frozen at {}: CHANGED without a new version (warning)",

@@ -4,8 +4,8 @@
 //! published editions ([`freeze`]). Checks of references between indicators are made while
 //! building the model, those of page bodies (links, chart blocks, raw HTML) while rendering.
 
-pub mod freeze;
-pub mod theme;
+pub(crate) mod freeze;
+pub(crate) mod theme;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -93,7 +93,7 @@ impl<'a> Checker<'a> {
 }
 
 /// Runs every whole-project check. Returns errors and warnings.
-pub fn validate(p: &Project) -> Diagnostics {
+pub(crate) fn validate(p: &Project) -> Diagnostics {
     let site = &p.site.value;
     let (sf, st) = (p.site.file.as_path(), p.site.text.as_str());
     let mut c = Checker {

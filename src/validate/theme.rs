@@ -8,7 +8,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::load::Project;
 
 /// Templates every theme must provide.
-pub const REQUIRED_TEMPLATES: &[&str] = &[
+pub(crate) const REQUIRED_TEMPLATES: &[&str] = &[
     "entry.html",
     "home.html",
     "edition.html",
@@ -19,18 +19,18 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 
 /// Templates every theme with indicators must provide (the indicator pages and the figure
 /// partial that draws a chart).
-pub const INDICATOR_TEMPLATES: &[&str] =
+pub(crate) const INDICATOR_TEMPLATES: &[&str] =
     &["indicators.html", "indicator.html", "partials/chart.html"];
 
 /// Optional templates: a theme that has them gets the output they render (like Hugo's output
 /// kinds): the print edition of each edition, and an Atom feed per language.
-pub const PRINT_TEMPLATE: &str = "print.html";
-pub const FEED_TEMPLATE: &str = "atom.xml";
+pub(crate) const PRINT_TEMPLATE: &str = "print.html";
+pub(crate) const FEED_TEMPLATE: &str = "atom.xml";
 
 /// UI strings the engine writes itself into the indicator pages and chart figures (keys of
 /// `i18n/<lang>.yaml`), required when the site has indicators. `render` takes these keys
 /// only from this list.
-pub const ENGINE_STRINGS: &[&str] = &[
+pub(crate) const ENGINE_STRINGS: &[&str] = &[
     "indicators",
     "value",
     "total",
@@ -42,7 +42,7 @@ pub const ENGINE_STRINGS: &[&str] = &[
 ];
 
 /// The theme's checks for the site's languages `langs`.
-pub fn check(p: &Project, langs: &[&str]) -> Diagnostics {
+pub(crate) fn check(p: &Project, langs: &[&str]) -> Diagnostics {
     let theme = &p.theme;
     let mut diags = Diagnostics::new();
     let has_indicators = p

@@ -11,11 +11,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Diagnostic, Error};
-pub use crate::load::hash::hex;
+pub(crate) use crate::load::hash::hex;
 use crate::render::Output;
 
 /// Where render's outputs go (called from several threads at once).
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     fn put(&self, output: Output<'_>) -> Result<(), Error>;
 }
 
@@ -36,20 +36,20 @@ pub struct Manifest {
 pub const MANIFEST: &str = "manifest.json";
 
 /// Writes files under a folder and remembers their size and hash for the manifest.
-pub struct DirSink {
+pub(crate) struct DirSink {
     dir: PathBuf,
     entries: Mutex<Vec<ManifestEntry>>,
 }
 
 impl DirSink {
-    pub fn new(dir: PathBuf) -> Self {
+    pub(crate) fn new(dir: PathBuf) -> Self {
         DirSink {
             dir,
             entries: Mutex::new(Vec::new()),
         }
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
@@ -62,7 +62,7 @@ impl DirSink {
 
 /// Refuses any output path that is not a plain relative path (defence in depth: ids and
 /// slugs are validated already, but nothing may be written outside the output folder).
-pub fn check_output_path(path: &str) -> Result<&Path, Error> {
+pub(crate) fn check_output_path(path: &str) -> Result<&Path, Error> {
     let p = Path::new(path);
     let plain = !path.is_empty()
         && !path.contains('\\')
@@ -101,7 +101,7 @@ impl Sink for DirSink {
 
 /// Counts files without writing them (`barometre check`).
 #[derive(Default)]
-pub struct NullSink {
+pub(crate) struct NullSink {
     pub files: std::sync::atomic::AtomicUsize,
 }
 
@@ -118,7 +118,7 @@ impl Sink for NullSink {
 
 /// Keeps the files in memory (`barometre serve`).
 #[derive(Default)]
-pub struct MemorySink {
+pub(crate) struct MemorySink {
     files: Mutex<Vec<(String, Vec<u8>)>>,
 }
 
@@ -136,14 +136,14 @@ impl Sink for MemorySink {
 }
 
 impl MemorySink {
-    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+    pub(crate) fn into_files(self) -> Vec<(String, Vec<u8>)> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 /// Refuses output folders whose replacement would destroy something: the project itself, one
 /// of its input folders, or a non-empty folder that is not a previous output (no manifest).
-pub fn check_output_dir(project: &Path, out: &Path) -> Result<(), Error> {
+pub(crate) fn check_output_dir(project: &Path, out: &Path) -> Result<(), Error> {
     let abs = |p: &Path| {
         std::path::absolute(p)
             .map(|a| normalize(&a))
@@ -200,13 +200,13 @@ fn normalize(p: &Path) -> PathBuf {
 }
 
 /// A temporary folder beside `out` that removes itself unless it was swapped in.
-pub struct Staging {
+pub(crate) struct Staging {
     out: PathBuf,
     tmp: Option<PathBuf>,
 }
 
 impl Staging {
-    pub fn new(out: &Path) -> Result<(Staging, DirSink), Error> {
+    pub(crate) fn new(out: &Path) -> Result<(Staging, DirSink), Error> {
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -231,7 +231,7 @@ impl Staging {
     }
 
     /// Writes `manifest.json` and replaces the output folder by the staged one.
-    pub fn commit(mut self, sink: DirSink) -> Result<Manifest, Error> {
+    pub(crate) fn commit(mut self, sink: DirSink) -> Result<Manifest, Error> {
         let dir = sink.dir().to_path_buf();
         let manifest = Manifest {
             generator: format!("barometre {}", env!("CARGO_PKG_VERSION")),
@@ -276,7 +276,7 @@ impl Drop for Staging {
 
 /// Removes a folder tree, its sub-folders in parallel: deleting the previous output of a large
 /// site is otherwise a long single-threaded tail of the build.
-pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn remove_tree(dir: &Path) -> std::io::Result<()> {
     use rayon::prelude::*;
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.par_iter().try_for_each(|e| {

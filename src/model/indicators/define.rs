@@ -16,7 +16,7 @@ use crate::syntax::is_valid_id;
 
 /// Builds the dimensions and indicators of one edition. `tolerance` is the allowed distance of
 /// a share group from 100.
-pub fn build(
+pub(crate) fn build(
     ed: &EditionSource,
     edition: usize,
     tolerance: f64,

@@ -5,7 +5,7 @@ use crate::error::Position;
 
 /// The line where `key:` appears as a mapping key at or after `from` (1-based), for errors
 /// about entries of a free-shaped map (serde gives the position of the map, not of its keys).
-pub fn key_line(text: &str, from: usize, key: &str) -> Position {
+pub(crate) fn key_line(text: &str, from: usize, key: &str) -> Position {
     for (i, line) in text.lines().enumerate().skip(from.saturating_sub(1)) {
         let trimmed = line.trim_start();
         let plain = trimmed.strip_prefix('"').unwrap_or(trimmed);

@@ -3,15 +3,15 @@
 //! per breakdown member ([`aggregate`]). Part of the model stage: every problem is a located
 //! diagnostic.
 
-pub mod aggregate;
-pub mod define;
-pub mod keys;
+pub(crate) mod aggregate;
+pub(crate) mod define;
+pub(crate) mod keys;
 
 use std::path::PathBuf;
 
-pub use crate::load::schema::{ChartType, IndicatorKind};
+pub(crate) use crate::load::schema::{ChartType, IndicatorKind};
 use crate::load::schema::{MemberFile, Text};
-pub use define::build;
+pub(crate) use define::build;
 
 /// A member of a dimension, or an answer option.
 #[derive(Debug, Clone)]

@@ -21,7 +21,7 @@ use crate::syntax::Date;
 type Gregorian = icu_calendar::cal::Gregorian;
 
 /// Formatters for one locale. Cheap to share between threads.
-pub struct Locale {
+pub(crate) struct Locale {
     decimal: DecimalFormatter,
     /// The text before and after a formatted number in a percentage.
     percent: (&'static str, &'static str),
@@ -32,7 +32,7 @@ pub struct Locale {
 impl Locale {
     /// Formatters for a BCP 47 locale (validated earlier, so an error here is a bug or a
     /// locale without CLDR data; the error names the locale).
-    pub fn new(tag: &str) -> Result<Locale, String> {
+    pub(crate) fn new(tag: &str) -> Result<Locale, String> {
         let loc = IcuLocale::from_str(tag).map_err(|e| format!("locale `{tag}`: {e}"))?;
         let decimal = DecimalFormatter::try_new((&loc).into(), Default::default())
             .map_err(|e| format!("no number data for locale `{tag}`: {e}"))?;
@@ -50,7 +50,7 @@ impl Locale {
     }
 
     /// A number with at most `max_fraction` fraction digits (trailing zeros dropped).
-    pub fn number(&self, value: f64, max_fraction: usize) -> String {
+    pub(crate) fn number(&self, value: f64, max_fraction: usize) -> String {
         let text = trimmed(value, max_fraction);
         match Decimal::from_str(&text) {
             Ok(d) => self.decimal.format(&d).to_string(),
@@ -59,7 +59,7 @@ impl Locale {
     }
 
     /// A percentage (`18` → `18 %` in French) with at most `max_fraction` fraction digits.
-    pub fn percent(&self, value: f64, max_fraction: usize) -> String {
+    pub(crate) fn percent(&self, value: f64, max_fraction: usize) -> String {
         let text = trimmed(value, max_fraction);
         let number = match Decimal::from_str(&text) {
             Ok(d) => self.decimal.format(&d).to_string(),
@@ -68,11 +68,11 @@ impl Locale {
         format!("{}{number}{}", self.percent.0, self.percent.1)
     }
 
-    pub fn integer(&self, value: i64) -> String {
+    pub(crate) fn integer(&self, value: i64) -> String {
         self.decimal.format(&Decimal::from(value)).to_string()
     }
 
-    pub fn date(&self, d: Date) -> String {
+    pub(crate) fn date(&self, d: Date) -> String {
         match IcuDate::try_new_gregorian(d.year, d.month, d.day) {
             Ok(date) => self.date.format(&date).to_string(),
             Err(_) => d.iso(),
@@ -80,7 +80,7 @@ impl Locale {
     }
 
     /// Month and year (`novembre 2020`).
-    pub fn month(&self, d: Date) -> String {
+    pub(crate) fn month(&self, d: Date) -> String {
         match IcuDate::try_new_gregorian(d.year, d.month, d.day) {
             Ok(date) => self.month.format(&date).to_string(),
             Err(_) => d.iso(),
