@@ -419,13 +419,18 @@ test('the phone menu opens without JavaScript, and from 700 px the navigation is
   }
 });
 
-test('axe-core finds no violation at 390 px with the menu open, in both languages', async () => {
+test('axe-core finds no violation at 390 px with the menu open, in both languages, nor on the 404 page', async () => {
   const dir = shipped();
   const found = [];
   for (const url of [fileUrl('fr/editions/2021-vague-test/alpha/index.html'), fileUrl('ar/index.html'),
     pathToFileURL(path.join(dir, 'ar/editions/2020-rencontres-regionales/oujda/index.html')).href,
-    pathToFileURL(path.join(dir, 'fr', phonePages[0])).href]) {
+    pathToFileURL(path.join(dir, 'fr', phonePages[0])).href, fileUrl('404.html')]) {
     const { page, problems, close } = await open(url, { viewport: { width: 390, height: 844 } });
+    if (url.endsWith('404.html')) {
+      for (const v of await axeViolations(page)) found.push(`${url}: ${v}`);
+      await close();
+      continue;
+    }
     await page.locator('.site-nav summary').click();
     await page.evaluate(() => document.querySelectorAll('details.chart-table').forEach((d) => { d.open = true; }));
     for (const v of await axeViolations(page)) found.push(`${url}: ${v}`);
@@ -538,24 +543,43 @@ test('the 404 page served for a deep missing address is styled and its links res
     fs.appendFileSync(path.join(proj, 'site.yaml'), `base_url: ${origin}${prefix}\n`);
     build(proj, ['--out', path.join(dir, 'public')]);
     const base = `${origin}${prefix}`;
-    await check404(`${base}fr/x/y/z`, [`${base}fr/index.html`, `${base}ar/index.html`]);
-    await check404(`${base}ar/editions/nulle-part/index.html`, [`${base}fr/index.html`, `${base}ar/index.html`]);
+    const homes = [`${base}fr/index.html`, `${base}ar/index.html`];
+    await check404(`${base}fr/x/y/z`, homes);
+    await check404(`${base}ar/editions/nulle-part/index.html`, homes);
+    // No language folder in the address: the root is base_url's.
+    await check404(`${base}nulle-part.html`, homes);
   } finally {
     srv.close();
   }
+  // The same build copied to a mirror under another sub-path: its own root, found from the
+  // language folder of the address.
+  const mirror = await hostWith404(path.join(dir, 'public'), '/autre/miroir/');
+  try {
+    const root = `${mirror.origin}/autre/miroir/`;
+    await check404(`${root}ar/x/y/z`, [`${root}fr/index.html`, `${root}ar/index.html`]);
+  } finally {
+    mirror.srv.close();
+  }
 });
 
-test('without base_url the 404 page still reads everywhere and its links work at the site root', async () => {
-  const { srv, origin } = await hostWith404(site, '/');
-  try {
-    await check404(`${origin}/page-absente.html`, [`${origin}/fr/index.html`, `${origin}/ar/index.html`]);
-    // Deeper, the links cannot know the root, but the page is still styled and loads nothing.
-    const { page, problems, close } = await open404(`${origin}/fr/x/y/z`);
-    assert.deepEqual(problems, []);
-    assert.equal(await page.locator('a.button').first().evaluate((a) => getComputedStyle(a).backgroundColor), 'rgb(15, 76, 92)');
-    await close();
-  } finally {
-    srv.close();
+test('without base_url the 404 page reads at any depth and its links find the site root', async () => {
+  for (const prefix of ['/', '/partner/barometre/']) {
+    const { srv, origin } = await hostWith404(site, prefix);
+    try {
+      const root = `${origin}${prefix}`;
+      const homes = [`${root}fr/index.html`, `${root}ar/index.html`];
+      await check404(`${root}fr/x/y/z`, homes);
+      await check404(`${root}ar/editions/2021-vague-test/absente/index.html`, homes);
+      if (prefix === '/') await check404(`${root}page-absente.html`, homes);
+      // Without JavaScript the links are relative to the site root: right at the root.
+      const { page, problems, close } = await open404(`${root}page-absente.html`, { javaScriptEnabled: false });
+      assert.deepEqual(problems, []);
+      assert.equal(await page.locator('a.button').first().evaluate((a) => getComputedStyle(a).backgroundColor), 'rgb(15, 76, 92)');
+      assert.deepEqual(await page.locator('a.button').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), ['fr/index.html', 'ar/index.html']);
+      await close();
+    } finally {
+      srv.close();
+    }
   }
 });
 
