@@ -175,6 +175,8 @@ struct SiteCtx<'a> {
 struct NavCtx {
     pages: Vec<PageLink>,
     editions: Vec<Crumb>,
+    /// The indicators index, when the site has indicators.
+    indicators: Option<Crumb>,
 }
 
 pub(crate) fn date_ctx(locale: &Locale, d: Option<Date>) -> Option<DateCtx> {
@@ -238,6 +240,10 @@ pub(crate) fn language_globals(
                 url: e.url.clone(),
             })
             .collect(),
+        indicators: (!site.indicators.is_empty()).then(|| Crumb {
+            title: t.get("indicators").cloned().unwrap_or_default(),
+            url: Site::url(code, &site.indicators_path),
+        }),
     };
     let languages: Vec<LangRef<'_>> = site.languages.iter().map(lang_ref).collect();
     let globals = vec![

@@ -274,7 +274,11 @@ function vnuErrors(dirs) {
     encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   assert.ok(r.status === 0 || r.status === 1, `vnu did not run: ${r.error || r.stderr}`);
-  const messages = JSON.parse(r.stderr || '{"messages":[]}').messages;
+  // vnu prints its JSON report on stderr even when it finds nothing: no report means it did
+  // not run, which must fail rather than read as "no error".
+  assert.ok((r.stderr || '').trim().startsWith('{'), `vnu printed no report (status ${r.status}): ${r.stderr}`);
+  const messages = JSON.parse(r.stderr).messages;
+  assert.ok(Array.isArray(messages), `vnu report without messages: ${r.stderr.slice(0, 200)}`);
   return messages.map((m) => `${m.url?.replace(/^file:/, '')}:${m.lastLine}: ${m.type}: ${m.message}`);
 }
 
