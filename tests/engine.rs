@@ -263,6 +263,17 @@ fn a_third_language_yields_a_third_tree() {
     // No English text exists: pages fall back to French with a visible notice.
     let intro = read(&public, "en/editions/2021-vague-test/intro/index.html");
     assert!(intro.contains("notice-fallback"), "{intro}");
+    // The notice speaks the page's language; only the fallback text is French.
+    assert!(
+        intro.contains(r#"<p class="notice notice-fallback" role="note" lang="en" dir="ltr">"#),
+        "{intro}"
+    );
+    assert!(intro.contains(r#"<div class="prose" lang="fr" dir="ltr">"#), "{intro}");
+    let glossary = read(&public, "ar/glossaire/index.html");
+    assert!(
+        glossary.contains(r#"<p class="notice notice-fallback" role="note" lang="ar" dir="rtl">"#),
+        "an Arabic notice runs right to left: {glossary}"
+    );
     assert!(intro.contains("Objectifs"));
     let err = stderr(&out);
     assert!(
