@@ -2,8 +2,10 @@
 """Side-by-side build benchmark: barometre against Hugo and the Markdown lower bound on the
 same bilingual corpus (gen_corpus.py), run alternately, medians and ratios printed.
 
-Usage: bench/bench.py N [--runs R] [--dir /dev/shm/barometre-bench]
-  N     pages per language (2*N pages in all)
+Usage: bench/bench.py N [--runs R] [--dir /dev/shm/barometre-bench] [--before BIN] [--no-hugo]
+  N         pages per language (2*N pages in all)
+  --before  an earlier barometre binary to time side by side (its --no-minify and minified
+            builds, when it still minifies)
 Needs: a release build (cargo build --release --examples), hugo on PATH for its rows.
 Times are wall-clock seconds of the whole process; peak RSS from the kernel's accounting
 (resource.getrusage of the finished child). Output folders are removed between runs, on the
@@ -49,6 +51,8 @@ def main():
     ap.add_argument("n", type=int)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--dir", default="/dev/shm/barometre-bench")
+    ap.add_argument("--before", help="an earlier barometre binary, timed side by side")
+    ap.add_argument("--no-hugo", action="store_true")
     a = ap.parse_args()
     work = os.path.join(a.dir, str(a.n))
     if not os.path.exists(os.path.join(work, "barometre", "site.yaml")):
@@ -62,14 +66,17 @@ def main():
     cmds = {
         "lower bound (pulldown-cmark + write, rayon)":
             ([low, os.path.join(work, "corpus"), os.path.join(work, "out-low")], os.path.join(work, "out-low")),
-        "barometre build --no-minify":
-            ([bar, "-C", os.path.join(work, "barometre"), "build", "--no-minify", "--out",
-              os.path.join(work, "out-bar")], os.path.join(work, "out-bar")),
-        "barometre build (minified)":
+        "barometre build":
             ([bar, "-C", os.path.join(work, "barometre"), "build", "--out",
               os.path.join(work, "out-bar")], os.path.join(work, "out-bar")),
     }
-    if shutil.which("hugo"):
+    if a.before:
+        for label, extra in (("before: barometre build --no-minify", ["--no-minify"]),
+                             ("before: barometre build (minified)", [])):
+            cmds[label] = ([a.before, "-C", os.path.join(work, "barometre"), "build"] + extra
+                           + ["--out", os.path.join(work, "out-before")],
+                           os.path.join(work, "out-before"))
+    if shutil.which("hugo") and not a.no_hugo:
         hugo = os.path.join(work, "hugo")
         cmds["hugo"] = (["hugo", "-s", hugo, "-d", os.path.join(work, "out-hugo"), "--quiet"],
                         os.path.join(work, "out-hugo"))
@@ -91,9 +98,7 @@ def main():
         print("%-46s %8.2fs %8.2fs %8.2fs %8.0f MiB  (%.1fx lower bound)"
               % (k, med[k], min(times[k]), max(times[k]), rss[k], med[k] / floor))
     if "hugo" in med:
-        print("hugo / barometre --no-minify: %.2fx; hugo --minify / barometre minified: %.2fx"
-              % (med["hugo"] / med["barometre build --no-minify"],
-                 med["hugo --minify"] / med["barometre build (minified)"]))
+        print("hugo / barometre: %.2fx" % (med["hugo"] / med["barometre build"]))
 
 
 if __name__ == "__main__":

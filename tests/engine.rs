@@ -268,7 +268,10 @@ fn a_third_language_yields_a_third_tree() {
         intro.contains(r#"<p class="notice notice-fallback" role="note" lang="en" dir="ltr">"#),
         "{intro}"
     );
-    assert!(intro.contains(r#"<div class="prose" lang="fr" dir="ltr">"#), "{intro}");
+    assert!(
+        intro.contains(r#"<div class="prose" lang="fr" dir="ltr">"#),
+        "{intro}"
+    );
     let glossary = read(&public, "ar/glossaire/index.html");
     assert!(
         glossary.contains(r#"<p class="notice notice-fallback" role="note" lang="ar" dir="rtl">"#),
