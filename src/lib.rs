@@ -61,6 +61,7 @@ pub mod internals {
     pub use crate::load::yaml;
     pub use crate::model::indicators::aggregate::{Spec, aggregate};
     pub use crate::model::{Date, Edition, Site};
+    pub use crate::offline::links::page_links;
     pub use crate::render::markdown::{self, EmbedError, Hooks};
     pub use crate::render::policy;
     pub use crate::validate::freeze::key_position;

@@ -164,7 +164,7 @@ pub(crate) fn render_site(
     let packages = Packages::new(&links);
     let package = prepared.options().package;
     let head: &dyn Sink = if package { &packages } else { &links };
-    let search = Search::new(head);
+    let search = Search::new(head, site.theme.config.search);
     let print = Print::new(&search);
     let emit = |o: Output<'_>| print.put(o);
     let report = render::render(site, prepared, &emit, None)?;

@@ -457,3 +457,52 @@ fn numbers_and_dates_follow_the_locale() {
     assert!(alpha.contains("A. &lt;Nom"), "{alpha}");
     assert!(!alpha.contains("<Nom>"), "{alpha}");
 }
+
+/// The link check scans pages with a small scanner of its own (`offline::scan`): on every page of
+/// the shipped site it must find exactly the ids and references a spec-complete HTML5 tokenizer
+/// finds.
+#[test]
+fn the_page_scanner_agrees_with_html5gum_on_the_shipped_site() {
+    use html5gum::{Token, Tokenizer};
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let o = barometre(
+        Path::new(REPO),
+        &["build", "--package", "--out", site.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut pages = 0;
+    for (path, bytes) in read_tree(&site) {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        pages += 1;
+        let html = String::from_utf8(bytes).unwrap();
+        let (ids, refs) = barometre::internals::page_links(&html);
+        let mut want_ids = std::collections::BTreeSet::new();
+        let mut want_refs = Vec::new();
+        for token in Tokenizer::new(&html).flatten() {
+            if let Token::StartTag(tag) = token {
+                let attr = |n: &str| {
+                    tag.attributes
+                        .get(n.as_bytes())
+                        .map(|v| String::from_utf8_lossy(&v.value).into_owned())
+                };
+                want_ids.extend(attr("id"));
+                if tag.name.as_slice() == b"a" {
+                    want_ids.extend(attr("name"));
+                }
+                let canonical =
+                    attr("rel").is_some_and(|r| r.split_whitespace().any(|x| x == "canonical"));
+                for key in ["href", "src"] {
+                    if let Some(v) = attr(key) {
+                        want_refs.push((v, canonical));
+                    }
+                }
+            }
+        }
+        assert_eq!(ids, want_ids, "ids of {}", path.display());
+        assert_eq!(refs, want_refs, "references of {}", path.display());
+    }
+    assert!(pages > 60, "{pages} pages");
+}

@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use html5gum::{Token, Tokenizer};
 use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Diagnostics, Error};
@@ -142,10 +141,15 @@ impl Sink for LinkCheck<'_> {
     fn put(&self, output: Output<'_>) -> Result<(), Error> {
         if let Output::File(f) = &output {
             // Scan outside the lock: pages arrive from several threads.
+            // Rendered pages are UTF-8 already: check it the fast way.
+            let text = || match std::str::from_utf8(f.bytes) {
+                Ok(t) => std::borrow::Cow::Borrowed(t),
+                Err(_) => String::from_utf8_lossy(f.bytes),
+            };
             let scanned = if f.path.ends_with(".html") {
-                (Some(scan_html(&String::from_utf8_lossy(f.bytes))), None)
+                (Some(scan_html(&text())), None)
             } else if f.path.ends_with(".css") {
-                (None, Some(css_urls(&String::from_utf8_lossy(f.bytes))))
+                (None, Some(css_urls(&text())))
             } else {
                 (None, None)
             };
@@ -282,32 +286,35 @@ pub(crate) fn resolve(from: &str, target: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The ids and references of a page (public for the test that compares it with `html5gum`).
+pub fn page_links(text: &str) -> (BTreeSet<String>, Vec<(String, bool)>) {
+    let p = scan_html(text);
+    (p.ids, p.refs)
+}
+
 fn scan_html(text: &str) -> Page {
     let mut page = Page::default();
-    for token in Tokenizer::new(text).flatten() {
-        if let Token::StartTag(tag) = token {
-            let attr = |name: &str| {
-                tag.attributes
-                    .get(name.as_bytes())
-                    .map(|v| String::from_utf8_lossy(&v.value).into_owned())
-            };
-            if let Some(id) = attr("id") {
-                page.ids.insert(id);
-            }
-            if tag.name.as_slice() == b"a"
-                && let Some(name) = attr("name")
-            {
-                page.ids.insert(name);
-            }
-            let canonical =
-                attr("rel").is_some_and(|r| r.split_whitespace().any(|x| x == "canonical"));
-            for key in ["href", "src"] {
-                if let Some(v) = attr(key) {
-                    page.refs.push((v, canonical));
-                }
+    super::scan::scan(text, |e| {
+        let super::scan::Event::Start(tag) = e else {
+            return;
+        };
+        if let Some(id) = tag.attr("id") {
+            page.ids.insert(id.to_string());
+        }
+        if tag.name == "a"
+            && let Some(name) = tag.attr("name")
+        {
+            page.ids.insert(name.to_string());
+        }
+        let canonical = tag
+            .attr("rel")
+            .is_some_and(|r| r.split_whitespace().any(|x| x == "canonical"));
+        for key in ["href", "src"] {
+            if let Some(v) = tag.attr(key) {
+                page.refs.push((v.to_string(), canonical));
             }
         }
-    }
+    });
     page
 }
 

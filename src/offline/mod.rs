@@ -14,5 +14,6 @@
 pub(crate) mod links;
 pub(crate) mod package;
 pub(crate) mod print;
+pub(crate) mod scan;
 pub(crate) mod search;
 pub(crate) mod verify;

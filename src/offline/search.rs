@@ -19,7 +19,6 @@ use std::collections::BTreeMap;
 
 use std::sync::Mutex;
 
-use html5gum::{Token, Tokenizer};
 use serde::Serialize;
 
 use crate::error::Error;
@@ -160,64 +159,59 @@ const SKIPPED: &[&[u8]] = &[b"script", b"style", b"svg", b"template", b"noscript
 
 /// The title (`h1`), description, headings and first words of the `<main>` of a page.
 fn read_page(html: &str) -> PageText {
+    use super::scan::{Event, decode, scan};
     let mut page = PageText::default();
     let mut in_main = 0usize;
     let mut skip = 0usize;
     let mut heading: Option<(u8, String)> = None;
     let mut text = String::new();
-    for token in Tokenizer::new(html).flatten() {
-        match token {
-            Token::StartTag(tag) => {
-                let name = tag.name.as_slice();
-                if name == b"meta"
-                    && tag
-                        .attributes
-                        .get(b"name".as_slice())
-                        .map(|v| v.value.as_slice())
-                        == Some(b"description")
-                    && let Some(c) = tag.attributes.get(b"content".as_slice())
-                {
-                    page.description = String::from_utf8_lossy(&c.value).into_owned();
-                }
-                if name == b"main" {
-                    in_main += 1;
-                } else if SKIPPED.contains(&name) {
-                    skip += 1;
-                } else if in_main > 0 && matches!(name, b"h1" | b"h2" | b"h3") {
-                    heading = Some((name[1] - b'0', String::new()));
-                }
-                if is_block(name) {
-                    text.push(' ');
-                }
+    scan(html, |e| match e {
+        Event::Start(tag) => {
+            let name = tag.name.as_bytes();
+            if name == b"meta"
+                && tag.attr("name") == Some("description")
+                && let Some(c) = tag.attr("content")
+            {
+                page.description = c.to_string();
             }
-            Token::EndTag(tag) => {
-                let name = tag.name.as_slice();
-                if name == b"main" {
-                    in_main = in_main.saturating_sub(1);
-                } else if SKIPPED.contains(&name) {
-                    skip = skip.saturating_sub(1);
-                } else if matches!(name, b"h1" | b"h2" | b"h3")
-                    && let Some((level, h)) = heading.take()
-                {
-                    let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
-                    if level == 1 && page.title.is_empty() {
-                        page.title = h;
-                    } else if level > 1 {
-                        page.headings.push(h);
-                    }
-                }
-                if is_block(name) {
-                    text.push(' ');
-                }
+            if name == b"main" {
+                in_main += 1;
+            } else if SKIPPED.contains(&name) {
+                skip += 1;
+            } else if in_main > 0 && matches!(name, b"h1" | b"h2" | b"h3") {
+                heading = Some((name[1] - b'0', String::new()));
             }
-            Token::String(s) if in_main > 0 && skip == 0 => match heading.as_mut() {
-                Some((_, h)) => h.push_str(&String::from_utf8_lossy(&s)),
-                None if text.len() < TEXT_WORDS * 24 => text.push_str(&String::from_utf8_lossy(&s)),
-                None => {}
-            },
-            _ => {}
+            if is_block(name) {
+                text.push(' ');
+            }
         }
-    }
+        Event::End(name) => {
+            let name = name.as_bytes();
+            if name == b"main" {
+                in_main = in_main.saturating_sub(1);
+            } else if SKIPPED.contains(&name) {
+                skip = skip.saturating_sub(1);
+            } else if matches!(name, b"h1" | b"h2" | b"h3")
+                && let Some((level, h)) = heading.take()
+            {
+                let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
+                if level == 1 && page.title.is_empty() {
+                    page.title = h;
+                } else if level > 1 {
+                    page.headings.push(h);
+                }
+            }
+            if is_block(name) {
+                text.push(' ');
+            }
+        }
+        Event::Text(s) if in_main > 0 && skip == 0 => match heading.as_mut() {
+            Some((_, h)) => h.push_str(&decode(s)),
+            None if text.len() < TEXT_WORDS * 24 => text.push_str(&decode(s)),
+            None => {}
+        },
+        Event::Text(_) => {}
+    });
     page.words = text
         .split_whitespace()
         .take(TEXT_WORDS)
@@ -255,13 +249,16 @@ struct Entry {
 /// navigation as they pass.
 pub(crate) struct Search<'a> {
     next: &'a dyn Sink,
+    /// The theme has a search box (`theme.yaml`): otherwise pages only pass.
+    enabled: bool,
     entries: Mutex<Vec<Entry>>,
 }
 
 impl<'a> Search<'a> {
-    pub(crate) fn new(next: &'a dyn Sink) -> Self {
+    pub(crate) fn new(next: &'a dyn Sink, enabled: bool) -> Self {
         Search {
             next,
+            enabled,
             entries: Mutex::new(Vec::new()),
         }
     }
@@ -338,8 +335,12 @@ impl Sink for Search<'_> {
     fn put(&self, output: Output<'_>) -> Result<(), Error> {
         if let Output::File(f) = &output
             && let Kind::Page { lang, edition } = f.kind
+            && self.enabled
         {
-            let text = read_page(&String::from_utf8_lossy(f.bytes));
+            let text = match std::str::from_utf8(f.bytes) {
+                Ok(t) => read_page(t),
+                Err(_) => read_page(&String::from_utf8_lossy(f.bytes)),
+            };
             let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
             entries.retain(|e| e.url != f.path);
             entries.push(Entry {

@@ -1,0 +1,250 @@
+//! A fast scanner of the tags and text of the pages barometre renders, for the link check and
+//! the search index, which read every page of every build.
+//!
+//! Written by hand rather than with `html5gum` (which still reads HTML the site did not write:
+//! the raw-HTML policy, the links of offline packages): a spec-complete tokenizer validates
+//! every character through the HTML5 state machine, and on a 2,000-page build that was more
+//! than a third of the time. The pages scanned here are the generator's own output — theme
+//! templates, pulldown-cmark's HTML, raw HTML that passed the policy — so tags, quoted or bare
+//! attribute values, comments, doctype and the raw text of `script`/`style` are all there is
+//! to know. `tests` check it finds the same ids and references as `html5gum` on real pages.
+
+use std::borrow::Cow;
+
+/// A start tag: its lower-case name and attributes (names lower case, values with character
+/// references decoded).
+pub(crate) struct Tag<'a> {
+    pub(crate) name: &'a str,
+    attrs: Vec<(&'a str, Cow<'a, str>)>,
+}
+
+impl Tag<'_> {
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+/// What the scanner reports, in document order.
+pub(crate) enum Event<'a> {
+    Start(Tag<'a>),
+    /// An end tag's lower-case name.
+    End(&'a str),
+    /// Text between tags, as written (decode it with [`decode`] when needed).
+    Text(&'a str),
+}
+
+/// Scans `html`, calling `f` for each start tag, end tag and run of text.
+pub(crate) fn scan<'a>(html: &'a str, mut f: impl FnMut(Event<'a>)) {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let Some(lt) = memchr(b'<', &bytes[i..]).map(|p| i + p) else {
+            text(&html[i..], &mut f);
+            return;
+        };
+        if lt > i {
+            text(&html[i..lt], &mut f);
+        }
+        i = lt;
+        let rest = &html[i..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(bytes.len(), |p| i + p + 3);
+        } else if rest.starts_with("<!") || rest.starts_with("<?") {
+            i = rest.find('>').map_or(bytes.len(), |p| i + p + 1);
+        } else if let Some(end) = rest.strip_prefix("</") {
+            let name_len = end
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            f(Event::End(&end[..name_len]));
+            i = rest.find('>').map_or(bytes.len(), |p| i + p + 1);
+        } else if rest.len() > 1 && rest.as_bytes()[1].is_ascii_alphabetic() {
+            let (tag, len) = start_tag(rest);
+            i += len;
+            let raw = matches!(tag.name, "script" | "style");
+            let name = tag.name;
+            f(Event::Start(tag));
+            if raw {
+                // Raw text: nothing inside is a tag.
+                let close = format!("</{name}");
+                let end = find_ci(&html[i..], &close).map_or(bytes.len(), |p| i + p);
+                i = end;
+            }
+        } else {
+            // A lone `<` in text (it would be `&lt;` in our output, but be lenient).
+            text(&html[i..i + 1], &mut f);
+            i += 1;
+        }
+    }
+}
+
+fn text<'a>(s: &'a str, f: &mut impl FnMut(Event<'a>)) {
+    if !s.is_empty() {
+        f(Event::Text(s));
+    }
+}
+
+/// Parses the start tag at the beginning of `s` (which starts with `<` and a letter); returns
+/// it and its length in bytes.
+fn start_tag(s: &str) -> (Tag<'_>, usize) {
+    let b = s.as_bytes();
+    let mut i = 1;
+    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
+        i += 1;
+    }
+    let name = &s[1..i];
+    let mut attrs = Vec::new();
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() || b[i] == b'>' {
+            break;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let key = &s[start..i];
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value: Cow<'_, str> = Cow::Borrowed("");
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                let vstart = i + 1;
+                let vend = memchr(q, &b[vstart..]).map_or(b.len(), |p| vstart + p);
+                value = decode(&s[vstart..vend]);
+                i = (vend + 1).min(b.len());
+            } else {
+                let vstart = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
+                value = decode(&s[vstart..i]);
+            }
+        }
+        if !key.is_empty() {
+            attrs.push((key, value));
+        }
+    }
+    let len = (i + 1).min(b.len());
+    // Tag names of our output are lower case already; keep the borrowed slice.
+    (Tag { name, attrs }, len)
+}
+
+use memchr::memchr;
+
+/// `needle` (ASCII) in `hay`, ignoring ASCII case.
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.len();
+    hay.as_bytes()
+        .windows(n)
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Decodes character references (`&amp;`, `&#39;`, `&#x202F;`, and the few named ones our
+/// output uses); anything else is kept as written.
+pub(crate) fn decode(s: &str) -> Cow<'_, str> {
+    if memchr(b'&', s.as_bytes()).is_none() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find('&') {
+        out.push_str(&rest[..p]);
+        rest = &rest[p..];
+        let end = rest[..rest.len().min(12)].find(';');
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let num = name.strip_prefix('#')?;
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+        let mut out = Vec::new();
+        scan(html, |e| {
+            if let Event::Start(t) = e {
+                out.push((
+                    t.name.to_string(),
+                    t.attrs
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                ));
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn tags_attributes_comments_and_raw_text() {
+        let html = "<!DOCTYPE html><!-- <a href=no> --><p id=a class=\"x y\">t&amp;u</p>\
+            <script>if (a<b) { x = '<a href=\"no\">'; }</script><a href='../x.html?a=1&amp;b=2' hidden>y</a><br/>";
+        let t = tags(html);
+        let names: Vec<&str> = t.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(names, ["p", "script", "a", "br"]);
+        assert_eq!(
+            t[0].1,
+            [("id".into(), "a".into()), ("class".into(), "x y".into())]
+        );
+        assert_eq!(t[2].1[0].1, "../x.html?a=1&b=2");
+        assert_eq!(t[2].1[1], ("hidden".into(), String::new()));
+        let mut text = String::new();
+        scan(html, |e| {
+            if let Event::Text(s) = e {
+                text.push_str(&decode(s));
+            }
+        });
+        assert_eq!(text, "t&uy");
+    }
+
+    #[test]
+    fn references_are_decoded() {
+        assert_eq!(
+            decode("a&#x202F;b &#39;c&#39; &unknown; &"),
+            "a\u{202f}b 'c' &unknown; &"
+        );
+    }
+}
