@@ -8,7 +8,7 @@
 //! `serve` all run it, so they reach the same verdict); [`check_dir`] checks a folder on disk.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use walkdir::WalkDir;
@@ -61,7 +61,7 @@ impl Seen {
     fn add(&mut self, path: &str, bytes: &[u8]) -> (Option<Page>, Option<Vec<String>>) {
         self.files.insert(path.to_string());
         if path.ends_with(".html") {
-            (Some(scan_html(&String::from_utf8_lossy(bytes))), None)
+            (Some(scan_html(bytes)), None)
         } else if path.ends_with(".css") {
             (None, Some(css_urls(&String::from_utf8_lossy(bytes))))
         } else {
@@ -75,7 +75,7 @@ impl Seen {
             pages: self.pages.len(),
             ..Report::default()
         };
-        let refs = self
+        let refs: Vec<(&String, &str, bool)> = self
             .pages
             .iter()
             .flat_map(|(p, page)| page.refs.iter().map(move |r| (p, r.0.as_str(), r.1)))
@@ -83,19 +83,22 @@ impl Seen {
                 self.styles
                     .iter()
                     .flat_map(|(p, urls)| urls.iter().map(move |u| (p, u.as_str(), false))),
-            );
-        for (from, target, canonical) in refs {
-            report.links += 1;
-            if let Some(why) =
-                check_one(from, target, canonical, base_url, &self.files, &self.pages)
-            {
-                report.problems.push(Problem {
-                    page: from.clone(),
-                    target: target.to_string(),
-                    why,
-                });
-            }
-        }
+            )
+            .collect();
+        report.links = refs.len();
+        use rayon::prelude::*;
+        report.problems = refs
+            .par_iter()
+            .filter_map(|&(from, target, canonical)| {
+                check_one(from, target, canonical, base_url, &self.files, &self.pages).map(|why| {
+                    Problem {
+                        page: from.clone(),
+                        target: target.to_string(),
+                        why,
+                    }
+                })
+            })
+            .collect();
         report.problems.sort();
         report
     }
@@ -141,15 +144,10 @@ impl Sink for LinkCheck<'_> {
     fn put(&self, output: Output<'_>) -> Result<(), Error> {
         if let Output::File(f) = &output {
             // Scan outside the lock: pages arrive from several threads.
-            // Rendered pages are UTF-8 already: check it the fast way.
-            let text = || match std::str::from_utf8(f.bytes) {
-                Ok(t) => std::borrow::Cow::Borrowed(t),
-                Err(_) => String::from_utf8_lossy(f.bytes),
-            };
             let scanned = if f.path.ends_with(".html") {
-                (Some(scan_html(&text())), None)
+                (Some(scan_html(f.bytes)), None)
             } else if f.path.ends_with(".css") {
-                (None, Some(css_urls(&text())))
+                (None, Some(css_urls(&String::from_utf8_lossy(f.bytes))))
             } else {
                 (None, None)
             };
@@ -221,15 +219,15 @@ fn check_one(
     if target.starts_with('/') {
         return Some("starts with `/`: breaks from file:// and under a sub-path".into());
     }
-    let lower = target.to_ascii_lowercase();
-    if ["http:", "https:", "mailto:", "tel:", "data:"]
-        .iter()
-        .any(|s| lower.starts_with(s))
-    {
-        return None;
-    }
-    if lower.contains(':') && lower.split(':').next().is_some_and(|s| !s.contains('/')) {
-        return Some("unknown scheme".into());
+    // A scheme is what comes before a `:` that precedes any `/`, `?` or `#`.
+    let scheme = target
+        .split_once(':')
+        .map(|(s, _)| s)
+        .filter(|s| !s.contains(['/', '?', '#']));
+    if let Some(scheme) = scheme {
+        let known = ["http", "https", "mailto", "tel", "data"];
+        return (!known.iter().any(|k| scheme.eq_ignore_ascii_case(k)))
+            .then(|| "unknown scheme".into());
     }
     let (path_part, fragment) = match target.split_once('#') {
         Some((p, f)) => (p, Some(f)),
@@ -242,7 +240,11 @@ fn check_one(
         if path_part.ends_with('/') {
             return Some("names a folder: from file:// it must name its index.html".into());
         }
-        let decoded = percent_encoding::percent_decode_str(path_part).decode_utf8_lossy();
+        let decoded = if path_part.contains('%') {
+            percent_encoding::percent_decode_str(path_part).decode_utf8_lossy()
+        } else {
+            std::borrow::Cow::Borrowed(path_part)
+        };
         match resolve(from, &decoded) {
             Some(r) => r,
             None => return Some("leads outside the site folder".into()),
@@ -265,22 +267,19 @@ fn check_one(
 /// `target` relative to the folder of `from`, as a path from the site root (`None` when it
 /// leaves the folder).
 pub(crate) fn resolve(from: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<String> = Path::new(from)
-        .parent()
-        .map(|p| {
-            p.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    for c in PathBuf::from(target).components() {
+    // Paths of the site use `/` on every platform (they are URLs).
+    if target.starts_with('/') || target.contains('\\') {
+        return None;
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop(); // the file itself
+    for c in target.split('/') {
         match c {
-            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
-            Component::ParentDir => {
+            "" | "." => {}
+            ".." => {
                 parts.pop()?;
             }
-            Component::CurDir => {}
-            _ => return None,
+            part => parts.push(part),
         }
     }
     Some(parts.join("/"))
@@ -288,11 +287,11 @@ pub(crate) fn resolve(from: &str, target: &str) -> Option<String> {
 
 /// The ids and references of a page (public for the test that compares it with `html5gum`).
 pub fn page_links(text: &str) -> (BTreeSet<String>, Vec<(String, bool)>) {
-    let p = scan_html(text);
+    let p = scan_html(text.as_bytes());
     (p.ids, p.refs)
 }
 
-fn scan_html(text: &str) -> Page {
+fn scan_html(text: &[u8]) -> Page {
     let mut page = Page::default();
     super::scan::scan(text, |e| {
         let super::scan::Event::Start(tag) = e else {
@@ -349,7 +348,7 @@ mod tests {
     #[test]
     fn finds_refs_and_ids_in_minified_html() {
         let p = scan_html(
-            "<a href=../x/index.html#t id=top>x</a><img src=a.png><link rel=canonical href=https://e.org/>",
+            b"<a href=../x/index.html#t id=top>x</a><img src=a.png><link rel=canonical href=https://e.org/>",
         );
         assert!(p.ids.contains("top"));
         assert_eq!(p.refs.len(), 3);

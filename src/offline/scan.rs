@@ -32,13 +32,16 @@ pub(crate) enum Event<'a> {
     Start(Tag<'a>),
     /// An end tag's lower-case name.
     End(&'a str),
-    /// Text between tags, as written (decode it with [`decode`] when needed).
-    Text(&'a str),
+    /// Text between tags, as written (read it with [`utf8`] and [`decode`] when needed).
+    Text(&'a [u8]),
 }
 
-/// Scans `html`, calling `f` for each start tag, end tag and run of text.
-pub(crate) fn scan<'a>(html: &'a str, mut f: impl FnMut(Event<'a>)) {
-    let bytes = html.as_bytes();
+/// Scans `html`, calling `f` for each start tag, end tag and run of text. Works on bytes:
+/// the whole page is never validated as UTF-8 (only the attribute values and the text a
+/// caller asks for are), and every delimiter looked for is ASCII, so slices stay on character
+/// boundaries of valid text.
+pub(crate) fn scan<'a>(html: &'a [u8], mut f: impl FnMut(Event<'a>)) {
+    let bytes = html;
     let mut i = 0;
     while i < bytes.len() {
         let Some(lt) = memchr(b'<', &bytes[i..]).map(|p| i + p) else {
@@ -50,18 +53,15 @@ pub(crate) fn scan<'a>(html: &'a str, mut f: impl FnMut(Event<'a>)) {
         }
         i = lt;
         let rest = &html[i..];
-        if rest.starts_with("<!--") {
-            i = rest.find("-->").map_or(bytes.len(), |p| i + p + 3);
-        } else if rest.starts_with("<!") || rest.starts_with("<?") {
-            i = rest.find('>').map_or(bytes.len(), |p| i + p + 1);
-        } else if let Some(end) = rest.strip_prefix("</") {
-            let name_len = end
-                .bytes()
-                .take_while(|b| b.is_ascii_alphanumeric())
-                .count();
-            f(Event::End(&end[..name_len]));
-            i = rest.find('>').map_or(bytes.len(), |p| i + p + 1);
-        } else if rest.len() > 1 && rest.as_bytes()[1].is_ascii_alphabetic() {
+        if rest.starts_with(b"<!--") {
+            i = memmem::find(rest, b"-->").map_or(bytes.len(), |p| i + p + 3);
+        } else if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            i = memchr(b'>', rest).map_or(bytes.len(), |p| i + p + 1);
+        } else if let Some(end) = rest.strip_prefix(b"</") {
+            let name_len = end.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+            f(Event::End(ascii(&end[..name_len])));
+            i = memchr(b'>', rest).map_or(bytes.len(), |p| i + p + 1);
+        } else if rest.len() > 1 && rest[1].is_ascii_alphabetic() {
             let (tag, len) = start_tag(rest);
             i += len;
             let raw = matches!(tag.name, "script" | "style");
@@ -70,7 +70,7 @@ pub(crate) fn scan<'a>(html: &'a str, mut f: impl FnMut(Event<'a>)) {
             if raw {
                 // Raw text: nothing inside is a tag.
                 let close = format!("</{name}");
-                let end = find_ci(&html[i..], &close).map_or(bytes.len(), |p| i + p);
+                let end = find_ci(&html[i..], close.as_bytes()).map_or(bytes.len(), |p| i + p);
                 i = end;
             }
         } else {
@@ -81,21 +81,31 @@ pub(crate) fn scan<'a>(html: &'a str, mut f: impl FnMut(Event<'a>)) {
     }
 }
 
-fn text<'a>(s: &'a str, f: &mut impl FnMut(Event<'a>)) {
+fn text<'a>(s: &'a [u8], f: &mut impl FnMut(Event<'a>)) {
     if !s.is_empty() {
         f(Event::Text(s));
     }
 }
 
+/// A tag or attribute name (ASCII in our output; anything else reads as empty).
+fn ascii(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap_or("")
+}
+
+/// Text of the page, as UTF-8 (a page that is not, which render never writes, is read lossily).
+pub(crate) fn utf8(b: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(b)
+}
+
 /// Parses the start tag at the beginning of `s` (which starts with `<` and a letter); returns
 /// it and its length in bytes.
-fn start_tag(s: &str) -> (Tag<'_>, usize) {
-    let b = s.as_bytes();
+fn start_tag(s: &[u8]) -> (Tag<'_>, usize) {
+    let b = s;
     let mut i = 1;
     while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
         i += 1;
     }
-    let name = &s[1..i];
+    let name = ascii(&s[1..i]);
     let mut attrs = Vec::new();
     loop {
         while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
@@ -108,7 +118,7 @@ fn start_tag(s: &str) -> (Tag<'_>, usize) {
         while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
             i += 1;
         }
-        let key = &s[start..i];
+        let key = ascii(&s[start..i]);
         while i < b.len() && b[i].is_ascii_whitespace() {
             i += 1;
         }
@@ -122,14 +132,14 @@ fn start_tag(s: &str) -> (Tag<'_>, usize) {
                 let q = b[i];
                 let vstart = i + 1;
                 let vend = memchr(q, &b[vstart..]).map_or(b.len(), |p| vstart + p);
-                value = decode(&s[vstart..vend]);
+                value = decode_bytes(&s[vstart..vend]);
                 i = (vend + 1).min(b.len());
             } else {
                 let vstart = i;
                 while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
                     i += 1;
                 }
-                value = decode(&s[vstart..i]);
+                value = decode_bytes(&s[vstart..i]);
             }
         }
         if !key.is_empty() {
@@ -137,18 +147,22 @@ fn start_tag(s: &str) -> (Tag<'_>, usize) {
         }
     }
     let len = (i + 1).min(b.len());
-    // Tag names of our output are lower case already; keep the borrowed slice.
     (Tag { name, attrs }, len)
 }
 
-use memchr::memchr;
+fn decode_bytes(b: &[u8]) -> Cow<'_, str> {
+    match utf8(b) {
+        Cow::Borrowed(s) => decode(s),
+        Cow::Owned(s) => Cow::Owned(decode(&s).into_owned()),
+    }
+}
+
+use memchr::{memchr, memmem};
 
 /// `needle` (ASCII) in `hay`, ignoring ASCII case.
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    let n = needle.len();
-    hay.as_bytes()
-        .windows(n)
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Decodes character references (`&amp;`, `&#39;`, `&#x202F;`, and the few named ones our
@@ -204,7 +218,7 @@ mod tests {
 
     fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
         let mut out = Vec::new();
-        scan(html, |e| {
+        scan(html.as_bytes(), |e| {
             if let Event::Start(t) = e {
                 out.push((
                     t.name.to_string(),
@@ -232,9 +246,9 @@ mod tests {
         assert_eq!(t[2].1[0].1, "../x.html?a=1&b=2");
         assert_eq!(t[2].1[1], ("hidden".into(), String::new()));
         let mut text = String::new();
-        scan(html, |e| {
+        scan(html.as_bytes(), |e| {
             if let Event::Text(s) = e {
-                text.push_str(&decode(s));
+                text.push_str(&decode(&utf8(s)));
             }
         });
         assert_eq!(text, "t&uy");

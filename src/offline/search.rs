@@ -159,13 +159,13 @@ const SKIPPED: &[&[u8]] = &[b"script", b"style", b"svg", b"template", b"noscript
 
 /// The title (`h1`), description, headings and first words of the `<main>` of a page.
 fn read_page(html: &str) -> PageText {
-    use super::scan::{Event, decode, scan};
+    use super::scan::{Event, decode, scan, utf8};
     let mut page = PageText::default();
     let mut in_main = 0usize;
     let mut skip = 0usize;
     let mut heading: Option<(u8, String)> = None;
     let mut text = String::new();
-    scan(html, |e| match e {
+    scan(html.as_bytes(), |e| match e {
         Event::Start(tag) => {
             let name = tag.name.as_bytes();
             if name == b"meta"
@@ -206,8 +206,8 @@ fn read_page(html: &str) -> PageText {
             }
         }
         Event::Text(s) if in_main > 0 && skip == 0 => match heading.as_mut() {
-            Some((_, h)) => h.push_str(&decode(s)),
-            None if text.len() < TEXT_WORDS * 24 => text.push_str(&decode(s)),
+            Some((_, h)) => h.push_str(&decode(&utf8(s))),
+            None if text.len() < TEXT_WORDS * 24 => text.push_str(&decode(&utf8(s))),
             None => {}
         },
         Event::Text(_) => {}
