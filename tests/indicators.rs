@@ -110,7 +110,7 @@ fn raw_responses_are_aggregated_with_weights() {
         .iter()
         .map(|r| r["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["confiance", "projets"]);
+    assert_eq!(names, ["confiance", "projets", "codebook"]);
     assert_eq!(package["resources"][0]["path"], "confiance.csv");
 }
 
