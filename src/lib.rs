@@ -35,7 +35,7 @@ mod validate;
 mod write;
 
 pub use author::publish::{Published, publish};
-pub use author::scaffold::{NewEdition, new_edition};
+pub use author::scaffold::{NewEdition, Scaffolded, new_edition};
 pub use error::{Diagnostic, Diagnostics, Error, Position, Severity, display_path};
 pub use load::schema::EditionKind;
 pub use offline::links::{Problem as LinkProblem, Report as LinkReport, check_dir as check_links};
