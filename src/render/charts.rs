@@ -70,6 +70,9 @@ pub struct Chart {
     pub scale: Option<Scale>,
     /// `line`: breaks in the series, after category `i`, with their label.
     pub breaks: Vec<(usize, String)>,
+    /// `line`: the series drawn with its band and labels (the whole sample); the others are
+    /// thin lines. `None`: every series is.
+    pub primary: Option<usize>,
 }
 
 /// The theme's look.
@@ -228,14 +231,17 @@ impl Svg {
     /// An interval from `a` to `b` across the axis at `c`, with end caps.
     fn whisker(&mut self, horizontal: bool, a: f64, b: f64, c: f64, stroke: &str) {
         let _ = write!(self.body, r#"<g class="ci">"#);
-        if horizontal {
-            self.line(a, c, b, c, stroke, 1.5);
-            self.line(a, c - 4.0, a, c + 4.0, stroke, 1.5);
-            self.line(b, c - 4.0, b, c + 4.0, stroke, 1.5);
-        } else {
-            self.line(c, a, c, b, stroke, 1.5);
-            self.line(c - 4.0, a, c + 4.0, a, stroke, 1.5);
-            self.line(c - 4.0, b, c + 4.0, b, stroke, 1.5);
+        // A white halo under the ink keeps the part over a dark bar visible.
+        for (color, width) in [("#ffffff", 3.5), (stroke, 1.5)] {
+            if horizontal {
+                self.line(a, c, b, c, color, width);
+                self.line(a, c - 4.0, a, c + 4.0, color, width);
+                self.line(b, c - 4.0, b, c + 4.0, color, width);
+            } else {
+                self.line(c, a, c, b, color, width);
+                self.line(c - 4.0, a, c + 4.0, a, color, width);
+                self.line(c - 4.0, b, c + 4.0, b, color, width);
+            }
         }
         self.body.push_str("</g>");
     }
@@ -279,7 +285,7 @@ fn legend(chart: &Chart, style: &Style, svg: &mut Svg, y: f64) -> f64 {
     let mut x = 0.0;
     let mut row = 0.0;
     for (i, s) in chart.series.iter().enumerate() {
-        let w = 26.0 + 8.0 * s.name.chars().count() as f64;
+        let w = 34.0 + 8.5 * s.name.chars().count() as f64;
         if x + w > W - 2.0 * PAD && x > 0.0 {
             x = 0.0;
             row += 22.0;
@@ -692,8 +698,15 @@ fn line(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
         svg.text(x, top - 12.0, "middle", &muted, label);
     }
     let broken = |ci: usize| chart.breaks.iter().any(|(a, _)| *a == ci);
-    for (si, s) in chart.series.iter().enumerate() {
+    // The primary series last, over the others.
+    let mut order: Vec<usize> = (0..chart.series.len())
+        .filter(|&i| Some(i) != chart.primary)
+        .collect();
+    order.extend(chart.primary);
+    for si in order {
+        let s = &chart.series[si];
         let color = style.color(si);
+        let full = chart.primary.is_none_or(|p| p == si);
         // Runs of consecutive known values not cut by a break.
         let mut runs: Vec<Vec<usize>> = Vec::new();
         for ci in 0..chart.categories.len() {
@@ -710,6 +723,7 @@ fn line(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
             let band: Vec<(usize, (f64, f64))> = run
                 .iter()
                 .filter_map(|&ci| s.ci[ci].map(|c| (ci, c)))
+                .filter(|_| full)
                 .collect();
             if band.len() == run.len() && run.len() > 1 {
                 let mut pts: Vec<String> = band
@@ -740,8 +754,9 @@ fn line(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
                     .collect();
                 let _ = write!(
                     svg.body,
-                    r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="3" stroke-linejoin="round"/>"#,
-                    d.join(" ")
+                    r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="{}" stroke-linejoin="round"/>"#,
+                    d.join(" "),
+                    if full { 3 } else { 2 }
                 );
             }
         }
@@ -750,17 +765,22 @@ fn line(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
             let (x, y) = (x_of(ci), y_of(v));
             let _ = write!(
                 svg.body,
-                r#"<circle cx="{}" cy="{}" r="5" fill="{color}"/>"#,
+                r#"<circle cx="{}" cy="{}" r="{}" fill="{color}"/>"#,
                 num(x),
-                num(y)
+                num(y),
+                if full { 5 } else { 3 }
             );
-            svg.text(
-                x,
-                y - 10.0,
-                "middle",
-                r#" font-size="12" font-weight="600""#,
-                s.labels[ci].as_deref().unwrap_or(""),
-            );
+            if full {
+                // Above the interval's top when it has one.
+                let ly = s.ci[ci].map_or(y - 10.0, |c| (y - 10.0).min(y_of(c.1) - 6.0));
+                svg.text(
+                    x,
+                    ly,
+                    "middle",
+                    r#" font-size="12" font-weight="600""#,
+                    s.labels[ci].as_deref().unwrap_or(""),
+                );
+            }
         }
     }
     bottom + 20.0 + PAD + 8.0
@@ -786,12 +806,16 @@ fn diverging(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
         .map(|ci| side(ci, 0..scale.negative).max(side(ci, first_positive..k)))
         .fold(0.0f64, f64::max);
     let extent = ((longest / 25.0).ceil() * 25.0).max(25.0);
-    let (x0, width) = (PAD, W - 2.0 * PAD);
+    // Room at both ends for the axis labels.
+    let (x0, width) = (PAD + 20.0, W - 2.0 * PAD - 40.0);
     let centre = x0 + width / 2.0;
     let per = width / 2.0 / extent;
     // Reading start is left in LTR, right in RTL: the negative side goes there.
     let toward_start = |x: f64| if chart.rtl { -x } else { x };
     let top = y;
+    // The centre line under the bars: it shows between them, and never crosses a label.
+    let bottom = top + chart.categories.len() as f64 * (22.0 + 26.0 + 14.0);
+    svg.line(centre, top + 18.0, centre, bottom - 10.0, &style.ink, 1.5);
     for (ci, cat) in chart.categories.iter().enumerate() {
         y += row_label(chart, svg, y, cat);
         if chart.series.iter().any(|s| s.absent[ci]) {
@@ -837,8 +861,7 @@ fn diverging(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
         }
         y += 26.0 + 14.0;
     }
-    // The centre line, and the axis: the same ticks on both sides.
-    svg.line(centre, top + 18.0, centre, y - 10.0, &style.ink, 1.5);
+    // The axis: the same ticks on both sides.
     let muted = format!(r#" fill="{}" font-size="12""#, esc(&style.muted));
     for (v, label) in &chart.ticks {
         if *v > extent + 1e-9 {
@@ -979,6 +1002,7 @@ mod tests {
             absent_mark: "‡".into(),
             scale: None,
             breaks: Vec::new(),
+            primary: None,
         }
     }
 
@@ -1082,10 +1106,10 @@ mod tests {
         let rtl = render(ChartType::DivergingBar, &c, &s);
         assert!(x_of(&rtl, &neg) > x_of(&rtl, &pos), "{rtl}");
         // Neutral split across the centre line (x = 320): 30 + 10 on the left, on a scale of
-        // ±75 (the longer side, 60, rounded up) over 616 px.
+        // ±75 (the longer side, 60, rounded up) over 576 px.
         assert_eq!(
             x_of(&ltr, &neg),
-            num(320.0 - 40.0 * 308.0 / 75.0).parse::<f64>().unwrap()
+            num(320.0 - 40.0 * 288.0 / 75.0).parse::<f64>().unwrap()
         );
     }
 

@@ -158,8 +158,10 @@ impl FigureEnv<'_> {
     fn format(&self, ind: &Indicator, v: f64) -> String {
         if ind.is_percent() {
             self.locale.percent(v, 1)
-        } else if ind.kind == IndicatorKind::Count {
+        } else if ind.kind == IndicatorKind::Count || v.abs() >= 1000.0 {
             self.locale.number(v, 0)
+        } else if v.abs() >= 100.0 {
+            self.locale.number(v, 1)
         } else {
             self.locale.number(v, 2)
         }
@@ -170,7 +172,7 @@ impl FigureEnv<'_> {
         if ind.is_percent() {
             self.locale.number(v, 1)
         } else {
-            self.locale.number(v, 2)
+            self.format(ind, v)
         }
     }
 
@@ -812,6 +814,7 @@ impl FigureEnv<'_> {
             absent_mark: self.tr("stat_suppressed_mark").to_string(),
             scale,
             breaks: Vec::new(),
+            primary: None,
         }
     }
 
@@ -1032,6 +1035,10 @@ impl FigureEnv<'_> {
             absent_mark: self.tr("stat_suppressed_mark").to_string(),
             scale: None,
             breaks: Vec::new(),
+            // The whole sample with its band and labels, the members as thin lines.
+            primary: (keys.len() > 1)
+                .then(|| keys.iter().position(Option::is_none))
+                .flatten(),
         };
         chart.breaks = breaks
             .iter()
