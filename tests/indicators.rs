@@ -884,3 +884,48 @@ fn new_edition_from_a_wave_without_indicators_scaffolds_with_a_warning() {
     );
     assert!(!site.path().join("editions/2026-vague/data").exists());
 }
+
+#[test]
+fn waves_broken_down_differently_compare_their_totals_and_say_which_is_missing() {
+    // The issue's case: wave 1 published per region, wave 2 aggregated per sector.
+    let site = fixture("waves");
+    let dims = "editions/2024-vague-2/data/dimensions.yaml";
+    write(
+        site.path(),
+        dims,
+        "- id: secteur\n  label: {fr: Secteur, ar: القطاع}\n  members:\n    - {id: public, label: {fr: Public, ar: العام}}\n    - {id: prive, label: {fr: Privé, ar: الخاص}}\n",
+    );
+    replace(site.path(), IND2, "breakdown: region", "breakdown: secteur");
+    replace(
+        site.path(),
+        IND2,
+        "breakdown_column: region",
+        "breakdown_column: secteur",
+    );
+    write(
+        site.path(),
+        CSV2,
+        "id,secteur,q1,poids\n1,public,Oui,1\n2,public,Non,3\n3,prive,Oui,1\n4,prive,Non,2\n5,prive,,1\n6,public,Oui,2\n",
+    );
+    let out = barometre(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("warning"),
+        "same question: {}",
+        stderr(&out)
+    );
+    let page = read(
+        &site.path().join("public"),
+        "fr/indicateurs/confiance/index.html",
+    );
+    // 2024's whole sample: oui 1 + 1 + 2 = 4 of 9 → 44,4 %; 2022 has no figure for it.
+    let desc_at = page.find("<desc id=\"trend-").expect("a trend");
+    let desc = &page[desc_at..desc_at + page[desc_at..].find("</desc>").unwrap()];
+    assert!(desc.contains("Ensemble (2024) : 44,4\u{a0}%"), "{desc}");
+    assert!(
+        !desc.contains(" à "),
+        "no range from a single point: {desc}"
+    );
+    assert!(page.contains("l’évolution compare les ensembles"));
+    assert!(page.contains("2022 : aucun chiffre pour l’ensemble de l’échantillon"));
+}

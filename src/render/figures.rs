@@ -1021,6 +1021,12 @@ impl FigureEnv<'_> {
             .collect();
         if common.is_none() && waves.iter().any(|w| !w.breakdowns.is_empty()) {
             notes.push(self.tr("trend_totals_only").to_string());
+            // A wave published per member only has no point: say so rather than draw nothing.
+            for (w, year) in waves.iter().zip(&categories) {
+                if w.total().is_none() {
+                    notes.push(self.tr("trend_no_total").replace("{year}", year));
+                }
+            }
         }
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let mut chart = Chart {

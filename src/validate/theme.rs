@@ -63,6 +63,7 @@ pub const ENGINE_STRINGS: &[&str] = &[
     "trend_break_declared",
     "trend_summary_range",
     "trend_totals_only",
+    "trend_no_total",
     "opendata_multi",
     "opendata_weighted",
     "opendata_intervals",

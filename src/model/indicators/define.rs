@@ -328,6 +328,14 @@ fn published(
     }
     read_n(ind, out, at, diags);
     read_margins(ind, out, &columns, at, diags);
+    // An interval without its value (not published, or a copied `ci`) is not published.
+    for row in &mut out.rows {
+        for (v, c) in row.values.iter().zip(&mut row.cells) {
+            if v.is_none() {
+                c.ci = None;
+            }
+        }
+    }
     // Shares of a complete group add up to 100.
     if matches!(ind.kind, IndicatorKind::Share | IndicatorKind::Likert) {
         let tolerance = settings.tolerance;
