@@ -777,23 +777,7 @@ impl FigureEnv<'_> {
                     .collect(),
             )
         };
-        let scale = (kind == ChartType::DivergingBar).then(|| {
-            let k = cols.len();
-            match ind.neutral.and_then(|n| cols.iter().position(|&c| c == n)) {
-                Some(n) => Scale {
-                    negative: n,
-                    neutral: Some(n),
-                },
-                None if k % 2 == 1 => Scale {
-                    negative: k / 2,
-                    neutral: Some(k / 2),
-                },
-                None => Scale {
-                    negative: k / 2,
-                    neutral: None,
-                },
-            }
-        });
+        let scale = (kind == ChartType::DivergingBar).then(|| scale_of(ind, &cols));
         let summary = self.summary(ind, &categories, &series, options_across);
         let ticks = self.ticks(ind, kind, &series);
         let s = &self.site.statistics;
@@ -998,36 +982,7 @@ impl FigureEnv<'_> {
             }
             None => self.text(&last.question).to_string(),
         };
-        let break_label = |b: &trend::Break<'_>| {
-            self.tr("trend_break")
-                .replace("{from}", &categories[b.after])
-                .replace("{to}", &categories[b.after + 1])
-        };
-        let mut notes: Vec<String> = breaks
-            .iter()
-            .map(|b| {
-                let why = match (b.note, &b.reason) {
-                    (Some(n), _) => self.text(n).to_string(),
-                    (None, Reason::Declared) => self.tr("trend_break_declared").to_string(),
-                    (None, _) => self.tr("trend_break_changed").to_string(),
-                };
-                format!(
-                    "{}{}{}",
-                    break_label(b),
-                    self.tr("trend_break_separator"),
-                    why
-                )
-            })
-            .collect();
-        if common.is_none() && waves.iter().any(|w| !w.breakdowns.is_empty()) {
-            notes.push(self.tr("trend_totals_only").to_string());
-            // A wave published per member only has no point: say so rather than draw nothing.
-            for (w, year) in waves.iter().zip(&categories) {
-                if w.total().is_none() {
-                    notes.push(self.tr("trend_no_total").replace("{year}", year));
-                }
-            }
-        }
+        let notes = self.trend_notes(waves, &categories, &breaks, common.is_none());
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let mut chart = Chart {
             id: format!("trend-{}-{n}", last.id),
@@ -1064,6 +1019,47 @@ impl FigureEnv<'_> {
         Some(html)
     }
 
+    /// The notes under a trend: each break and why, and what a comparison of totals leaves out.
+    fn trend_notes(
+        &self,
+        waves: &[&Indicator],
+        categories: &[String],
+        breaks: &[trend::Break<'_>],
+        totals_only: bool,
+    ) -> Vec<String> {
+        let break_label = |b: &trend::Break<'_>| {
+            self.tr("trend_break")
+                .replace("{from}", &categories[b.after])
+                .replace("{to}", &categories[b.after + 1])
+        };
+        let mut notes: Vec<String> = breaks
+            .iter()
+            .map(|b| {
+                let why = match (b.note, &b.reason) {
+                    (Some(n), _) => self.text(n).to_string(),
+                    (None, Reason::Declared) => self.tr("trend_break_declared").to_string(),
+                    (None, _) => self.tr("trend_break_changed").to_string(),
+                };
+                format!(
+                    "{}{}{}",
+                    break_label(b),
+                    self.tr("trend_break_separator"),
+                    why
+                )
+            })
+            .collect();
+        if totals_only && waves.iter().any(|w| !w.breakdowns.is_empty()) {
+            notes.push(self.tr("trend_totals_only").to_string());
+            // A wave published per member only has no point: say so rather than draw nothing.
+            for (w, year) in waves.iter().zip(categories) {
+                if w.total().is_none() {
+                    notes.push(self.tr("trend_no_total").replace("{year}", year));
+                }
+            }
+        }
+        notes
+    }
+
     /// Per series, its first and last known wave (one value when it has one).
     fn trend_summary(&self, ind: &Indicator, categories: &[String], series: &[Series]) -> String {
         let parts: Vec<String> = series
@@ -1095,6 +1091,26 @@ impl FigureEnv<'_> {
         } else {
             parts.join(self.tr("summary_separator"))
         }
+    }
+}
+
+/// The sides of a Likert scale drawn with columns `cols`: before `neutral` negative, after it
+/// positive; without `neutral`, two halves (the middle point of an odd scale is neutral).
+fn scale_of(ind: &Indicator, cols: &[usize]) -> Scale {
+    let k = cols.len();
+    match ind.neutral.and_then(|n| cols.iter().position(|&c| c == n)) {
+        Some(n) => Scale {
+            negative: n,
+            neutral: Some(n),
+        },
+        None if k % 2 == 1 => Scale {
+            negative: k / 2,
+            neutral: Some(k / 2),
+        },
+        None => Scale {
+            negative: k / 2,
+            neutral: None,
+        },
     }
 }
 

@@ -207,69 +207,18 @@ pub fn aggregate(input: &[u8], spec: &Spec<'_>) -> Result<Aggregation, CsvError>
             member[d] = member_of(dim, &record, &missing, line)?;
         }
         layout.groups(&member, &mut in_groups);
-        let cell = |c: usize| record.get(c).unwrap_or(b"").trim_ascii();
-        // What the respondent answered: the options chosen, or a number; `None`: nothing.
-        let answer = match &spec.answer {
-            Answer::Number(_) => {
-                let raw = cell(answer_cols[0]);
-                if raw.is_empty() || missing.contains(&raw) {
-                    None
-                } else {
-                    match parse_number(raw) {
-                        Some(x) => Some(Some(x)),
-                        None => {
-                            return Err(CsvError::at(
-                                line,
-                                answer_cols[0] + 1,
-                                format!(
-                                    "`{}` in column `{}` is not a number",
-                                    String::from_utf8_lossy(raw),
-                                    column_name(&headers, answer_cols[0])
-                                ),
-                            ));
-                        }
-                    }
-                }
-            }
-            _ => {
-                chosen.iter_mut().for_each(|c| *c = false);
-                choose(
-                    spec,
-                    &lookup,
-                    &answer_cols,
-                    &record,
-                    &missing,
-                    line,
-                    &mut chosen,
-                )?
-                .then_some(None)
-            }
+        let row = Respondent {
+            record: &record,
+            line,
+            missing: &missing,
         };
-        let Some(number) = answer else {
+        let Some(number) = row.answer(spec, &lookup, &answer_cols, &headers, &mut chosen)? else {
             for &g in &in_groups {
                 groups[g].missing += 1;
             }
             continue;
         };
-        let weight = match weight_col {
-            None => 1.0,
-            Some(c) => {
-                let raw = cell(c);
-                match parse_number(raw) {
-                    Some(w) if w >= 0.0 => w,
-                    _ => {
-                        return Err(CsvError::at(
-                            line,
-                            c + 1,
-                            format!(
-                                "weight `{}` is not a non-negative number",
-                                String::from_utf8_lossy(raw)
-                            ),
-                        ));
-                    }
-                }
-            }
-        };
+        let weight = weight_col.map_or(Ok(1.0), |c| row.weight(c))?;
         let excluded = chosen.iter().zip(spec.excluded).any(|(&c, &e)| c && e);
         for &g in &in_groups {
             let group = &mut groups[g];
@@ -289,23 +238,104 @@ pub fn aggregate(input: &[u8], spec: &Spec<'_>) -> Result<Aggregation, CsvError>
         g.values.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
     if let Some(c) = weight_col {
-        for (g, group) in groups.iter().enumerate() {
-            if group.base.n > 0 && group.base.w <= 0.0 {
-                return Err(CsvError::at(
-                    1,
-                    c + 1,
-                    format!(
-                        "the weights of {} ({} respondent(s)) add up to 0 in column `{}`",
-                        layout.describe(g, &dims),
-                        group.base.n,
-                        column_name(&headers, c)
-                    ),
-                )
-                .with_hint("a group without weight has no share: check the weights of its respondents, or merge the group".into()));
-            }
-        }
+        no_weightless_group(&groups, &layout, &dims, &headers, c)?;
     }
     Ok(layout.split(groups, delimiter))
+}
+
+/// A group of respondents whose weights add up to 0 has no share: an error naming it.
+fn no_weightless_group(
+    groups: &[Group],
+    layout: &Layout,
+    dims: &[Dim<'_>],
+    headers: &csv::ByteRecord,
+    c: usize,
+) -> Result<(), CsvError> {
+    for (g, group) in groups.iter().enumerate() {
+        if group.base.n > 0 && group.base.w <= 0.0 {
+            return Err(CsvError::at(
+                1,
+                c + 1,
+                format!(
+                    "the weights of {} ({} respondent(s)) add up to 0 in column `{}`",
+                    layout.describe(g, dims),
+                    group.base.n,
+                    column_name(headers, c)
+                ),
+            )
+            .with_hint("a group without weight has no share: check the weights of its respondents, or merge the group".into()));
+        }
+    }
+    Ok(())
+}
+
+/// One row of the CSV, read for one indicator.
+struct Respondent<'r> {
+    record: &'r csv::ByteRecord,
+    line: usize,
+    missing: &'r [&'r [u8]],
+}
+
+impl Respondent<'_> {
+    fn cell(&self, c: usize) -> &[u8] {
+        self.record.get(c).unwrap_or(b"").trim_ascii()
+    }
+
+    /// What the respondent answered: `None` nothing (a non-response); else the options chosen
+    /// (marked in `chosen`), or a number.
+    fn answer(
+        &self,
+        spec: &Spec<'_>,
+        lookup: &[(Vec<u8>, usize)],
+        cols: &[usize],
+        headers: &csv::ByteRecord,
+        chosen: &mut [bool],
+    ) -> Result<Option<Option<f64>>, CsvError> {
+        if let Answer::Number(_) = spec.answer {
+            let raw = self.cell(cols[0]);
+            if raw.is_empty() || self.missing.contains(&raw) {
+                return Ok(None);
+            }
+            return match parse_number(raw) {
+                Some(x) => Ok(Some(Some(x))),
+                None => Err(CsvError::at(
+                    self.line,
+                    cols[0] + 1,
+                    format!(
+                        "`{}` in column `{}` is not a number",
+                        String::from_utf8_lossy(raw),
+                        column_name(headers, cols[0])
+                    ),
+                )),
+            };
+        }
+        chosen.iter_mut().for_each(|c| *c = false);
+        let answered = choose(
+            spec,
+            lookup,
+            cols,
+            self.record,
+            self.missing,
+            self.line,
+            chosen,
+        )?;
+        Ok(answered.then_some(None))
+    }
+
+    fn weight(&self, c: usize) -> Result<f64, CsvError> {
+        let raw = self.cell(c);
+        match parse_number(raw) {
+            Some(w) if w >= 0.0 => Ok(w),
+            _ => Err(CsvError::at(
+                self.line,
+                c + 1,
+                format!(
+                    "weight `{}` is not a non-negative number",
+                    String::from_utf8_lossy(raw)
+                ),
+            )),
+        }
+    }
 }
 
 fn column_name(headers: &csv::ByteRecord, c: usize) -> String {

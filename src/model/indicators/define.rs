@@ -416,14 +416,6 @@ fn read_margins(
     at: &At<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let percent = out.is_percent();
-    let clamp = |lo: f64, hi: f64| {
-        if percent {
-            (lo.max(0.0), hi.min(100.0))
-        } else {
-            (lo, hi)
-        }
-    };
     if let (Some(m), Some(c)) = (&ind.moe, &ind.ci) {
         diags.push(
             at.err(c.pos, "give `moe` or `ci`, not both")
@@ -432,34 +424,7 @@ fn read_margins(
         return;
     }
     if let Some(moe) = &ind.moe {
-        let per_member: Option<&serde_json::Map<String, Json>> = moe.value.as_object();
-        for row in &mut out.rows {
-            let m = match (&moe.value, per_member, &row.member) {
-                (Json::Number(x), _, _) => x.as_f64(),
-                (_, Some(map), Some(member)) => map.get(member).and_then(Json::as_f64),
-                _ => None,
-            };
-            if let Some(m) = m {
-                for (v, c) in row.values.iter().zip(&mut row.cells) {
-                    c.ci = v.map(|v| clamp(v - m, v + m));
-                }
-            }
-        }
-        if let Some(map) = per_member {
-            for k in map.keys() {
-                if !out.rows.iter().any(|r| r.member.as_deref() == Some(k)) {
-                    diags.push(at.err(
-                        key_line(at.text, moe.pos.line, k),
-                        format!("`moe` names unknown member `{k}`"),
-                    ));
-                }
-            }
-        } else if !moe.value.is_number() {
-            diags.push(at.err(
-                moe.pos,
-                "`moe` must be a number (points) or a map member → number",
-            ));
-        }
+        read_moe(moe, out, at, diags);
     }
     if let Some(ci) = &ind.ci {
         let pair = |v: &Json, pos: Position, diags: &mut Vec<Diagnostic>| -> Option<(f64, f64)> {
@@ -523,6 +488,51 @@ fn read_margins(
                 "with a breakdown, `ci` maps each member to its intervals",
             ));
         }
+    }
+}
+
+/// `moe`: one margin of error in points, or one per member.
+fn read_moe(
+    moe: &crate::load::schema::Located<Json>,
+    out: &mut Indicator,
+    at: &At<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let percent = out.is_percent();
+    let clamp = |lo: f64, hi: f64| {
+        if percent {
+            (lo.max(0.0), hi.min(100.0))
+        } else {
+            (lo, hi)
+        }
+    };
+    let per_member: Option<&serde_json::Map<String, Json>> = moe.value.as_object();
+    for row in &mut out.rows {
+        let m = match (&moe.value, per_member, &row.member) {
+            (Json::Number(x), _, _) => x.as_f64(),
+            (_, Some(map), Some(member)) => map.get(member).and_then(Json::as_f64),
+            _ => None,
+        };
+        if let Some(m) = m {
+            for (v, c) in row.values.iter().zip(&mut row.cells) {
+                c.ci = v.map(|v| clamp(v - m, v + m));
+            }
+        }
+    }
+    if let Some(map) = per_member {
+        for k in map.keys() {
+            if !out.rows.iter().any(|r| r.member.as_deref() == Some(k)) {
+                diags.push(at.err(
+                    key_line(at.text, moe.pos.line, k),
+                    format!("`moe` names unknown member `{k}`"),
+                ));
+            }
+        }
+    } else if !moe.value.is_number() {
+        diags.push(at.err(
+            moe.pos,
+            "`moe` must be a number (points) or a map member → number",
+        ));
     }
 }
 
@@ -851,27 +861,7 @@ fn read_responses(
         })
         .collect();
     let options: Vec<&str> = out.options.iter().map(|o| o.id.as_str()).collect();
-    let codebook = Codebook {
-        file: name.to_string(),
-        columns: match &answer {
-            Answer::Single(c) | Answer::Split(c, _) | Answer::Number(c) => vec![c.to_string()],
-            Answer::Columns(cs) => cs.iter().map(|c| c.to_string()).collect(),
-        },
-        codes: options
-            .iter()
-            .map(|o| {
-                resp.answers
-                    .iter()
-                    .filter(|(_, to)| to.as_str() == *o)
-                    .map(|(raw, _)| raw.clone())
-                    .collect()
-            })
-            .collect(),
-        missing: resp.missing.clone(),
-        separator: resp.separator.clone(),
-        weight_column: resp.weight_column.clone(),
-        breakdown_columns: bcols.iter().map(|c| c.to_string()).collect(),
-    };
+    let codebook = codebook(name, resp, &answer, &bcols, &options);
     let spec = Spec {
         answer,
         breakdowns: &specs,
@@ -905,6 +895,37 @@ fn read_responses(
             });
             diags.push(d);
         }
+    }
+}
+
+/// Where an aggregated indicator's figures come from, for the open data's codebook.
+fn codebook(
+    name: &str,
+    resp: &ResponsesFile,
+    answer: &Answer<'_>,
+    bcols: &[&str],
+    options: &[&str],
+) -> Codebook {
+    Codebook {
+        file: name.to_string(),
+        columns: match answer {
+            Answer::Single(c) | Answer::Split(c, _) | Answer::Number(c) => vec![c.to_string()],
+            Answer::Columns(cs) => cs.iter().map(|c| c.to_string()).collect(),
+        },
+        codes: options
+            .iter()
+            .map(|o| {
+                resp.answers
+                    .iter()
+                    .filter(|(_, to)| to.as_str() == *o)
+                    .map(|(raw, _)| raw.clone())
+                    .collect()
+            })
+            .collect(),
+        missing: resp.missing.clone(),
+        separator: resp.separator.clone(),
+        weight_column: resp.weight_column.clone(),
+        breakdown_columns: bcols.iter().map(|c| c.to_string()).collect(),
     }
 }
 
