@@ -25,7 +25,8 @@ pub enum Reason {
 pub struct Break<'a> {
     pub after: usize,
     pub reason: Reason,
-    /// The `break_note` of the newer wave (else the older one).
+    /// The `break_note` of the wave that declares the break (none for an undeclared one: a
+    /// note copied from an earlier wave would explain another break).
     pub note: Option<&'a Text>,
 }
 
@@ -76,10 +77,23 @@ pub fn breaks<'a, 'e>(
         .windows(2)
         .enumerate()
         .filter_map(|(i, w)| {
-            compare(w[0], w[1], edition).map(|reason| Break {
-                after: i,
-                reason,
-                note: w[1].break_note.as_ref().or(w[0].break_note.as_ref()),
+            let (a, b) = (w[0], w[1]);
+            compare(a, b, edition).map(|reason| {
+                let declares = |x: &Indicator, other: &Indicator| {
+                    x.comparable.get(edition(other.edition)) == Some(&false)
+                };
+                let note = if declares(b, a) {
+                    b.break_note.as_ref()
+                } else if declares(a, b) {
+                    a.break_note.as_ref()
+                } else {
+                    None
+                };
+                Break {
+                    after: i,
+                    reason,
+                    note,
+                }
             })
         })
         .collect()
