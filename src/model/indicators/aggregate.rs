@@ -87,7 +87,7 @@ pub struct CsvError {
 }
 
 impl CsvError {
-    fn at(line: usize, column: usize, message: String) -> Self {
+    pub fn at(line: usize, column: usize, message: String) -> Self {
         CsvError {
             line,
             column,
@@ -149,81 +149,170 @@ struct Dim<'a> {
 
 /// Sums responses per group. Errors name the line and column of the CSV.
 pub fn aggregate(input: &[u8], spec: &Spec<'_>) -> Result<Aggregation, CsvError> {
+    aggregate_all(input, spec.delimiter, &[spec])
+        .pop()
+        .unwrap_or_else(|| Err(CsvError::at(1, 1, "nothing to aggregate".into())))
+}
+
+/// Sums the responses of several indicators of one file in a single read of it (a survey
+/// export holds every question: reading it once per question was most of the cost). Each
+/// spec gets its own result: a problem in one indicator does not stop the others.
+/// `delimiter`: `None` to detect it from the header.
+pub fn aggregate_all(
+    input: &[u8],
+    delimiter: Option<u8>,
+    specs: &[&Spec<'_>],
+) -> Vec<Result<Aggregation, CsvError>> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let delimiter = spec.delimiter.unwrap_or_else(|| detect_delimiter(input));
+    let declared = delimiter.is_some();
+    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(input));
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .delimiter(delimiter)
         .from_reader(input);
-    let headers = reader
-        .byte_headers()
-        .map_err(|e| CsvError::at(1, 1, format!("cannot read the header: {e}")))?
-        .clone();
-    let find = |name: &str| find_column(&headers, name, delimiter, spec.delimiter.is_some());
-    let answer_cols: Vec<usize> = match &spec.answer {
-        Answer::Single(c) | Answer::Split(c, _) | Answer::Number(c) => vec![find(c)?],
-        Answer::Columns(cs) => cs.iter().map(|c| find(c)).collect::<Result<_, _>>()?,
+    let headers = match reader.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            let e = CsvError::at(1, 1, format!("cannot read the header: {e}"));
+            return specs.iter().map(|_| Err(e.clone())).collect();
+        }
     };
-    let weight_col = spec.weight_column.map(find).transpose()?;
-    let mut dims = Vec::new();
-    for b in spec.breakdowns {
-        let col = find(b.column)?;
-        dims.push(Dim {
-            col,
-            spec: b,
-            lookup: member_lookup(b, spec.breakdown_answers),
-        });
-    }
-    let lookup = answer_lookup(spec, answer_cols[0])?;
-    let missing: Vec<&[u8]> = spec.missing.iter().map(|m| m.trim().as_bytes()).collect();
-    let layout = Layout::new(spec, &dims);
-    let options = spec.options.len();
-    let mut groups = vec![
-        Group {
-            chose: vec![Sums::default(); options],
-            ..Group::default()
-        };
-        layout.len
-    ];
+    let mut passes: Vec<Result<Pass<'_>, CsvError>> = specs
+        .iter()
+        .map(|spec| Pass::new(spec, &headers, delimiter, declared))
+        .collect();
     let mut record = csv::ByteRecord::new();
     let mut line = 1;
-    let mut member = vec![None; dims.len()];
-    let mut in_groups: Vec<usize> = Vec::with_capacity(layout.len.min(64));
-    let mut chosen = vec![false; options];
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                return Err(CsvError::at(
+                let e = CsvError::at(
                     e.position().map_or(line + 1, |p| p.line() as usize),
                     1,
                     format!("malformed CSV: {e}"),
-                ));
+                );
+                return specs.iter().map(|_| Err(e.clone())).collect();
             }
         }
         line = record.position().map_or(line + 1, |p| p.line() as usize);
-        for (d, dim) in dims.iter().enumerate() {
-            member[d] = member_of(dim, &record, &missing, line)?;
-        }
-        layout.groups(&member, &mut in_groups);
-        let row = Respondent {
-            record: &record,
-            line,
-            missing: &missing,
-        };
-        let Some(number) = row.answer(spec, &lookup, &answer_cols, &headers, &mut chosen)? else {
-            for &g in &in_groups {
-                groups[g].missing += 1;
+        for pass in &mut passes {
+            if let Ok(p) = pass
+                && let Err(e) = p.row(&record, line, &headers)
+            {
+                *pass = Err(e);
             }
-            continue;
+        }
+    }
+    passes
+        .into_iter()
+        .map(|p| p.and_then(|p| p.finish(&headers, delimiter)))
+        .collect()
+}
+
+/// One indicator's aggregation, fed the CSV's rows one by one.
+struct Pass<'a> {
+    spec: &'a Spec<'a>,
+    answer_cols: Vec<usize>,
+    weight_col: Option<usize>,
+    dims: Vec<Dim<'a>>,
+    lookup: Vec<(Vec<u8>, usize)>,
+    missing: Vec<&'a [u8]>,
+    layout: Layout,
+    groups: Vec<Group>,
+    member: Vec<Option<usize>>,
+    in_groups: Vec<usize>,
+    chosen: Vec<bool>,
+}
+
+impl<'a> Pass<'a> {
+    fn new(
+        spec: &'a Spec<'a>,
+        headers: &csv::ByteRecord,
+        delimiter: u8,
+        declared: bool,
+    ) -> Result<Pass<'a>, CsvError> {
+        let find = |name: &str| find_column(headers, name, delimiter, declared);
+        let answer_cols: Vec<usize> = match &spec.answer {
+            Answer::Single(c) | Answer::Split(c, _) | Answer::Number(c) => vec![find(c)?],
+            Answer::Columns(cs) => cs.iter().map(|c| find(c)).collect::<Result<_, _>>()?,
         };
-        let weight = weight_col.map_or(Ok(1.0), |c| row.weight(c))?;
-        let excluded = chosen.iter().zip(spec.excluded).any(|(&c, &e)| c && e);
-        for &g in &in_groups {
-            let group = &mut groups[g];
+        let weight_col = spec.weight_column.map(find).transpose()?;
+        let mut dims = Vec::new();
+        for b in spec.breakdowns {
+            let col = find(b.column)?;
+            dims.push(Dim {
+                col,
+                spec: b,
+                lookup: member_lookup(b, spec.breakdown_answers),
+            });
+        }
+        let lookup = answer_lookup(spec, answer_cols[0])?;
+        let missing: Vec<&[u8]> = spec.missing.iter().map(|m| m.trim().as_bytes()).collect();
+        let layout = Layout::new(spec, &dims);
+        let options = spec.options.len();
+        let groups = vec![
+            Group {
+                chose: vec![Sums::default(); options],
+                ..Group::default()
+            };
+            layout.len
+        ];
+        Ok(Pass {
+            spec,
+            answer_cols,
+            weight_col,
+            member: vec![None; dims.len()],
+            in_groups: Vec::with_capacity(layout.len.min(64)),
+            dims,
+            lookup,
+            missing,
+            layout,
+            groups,
+            chosen: vec![false; options],
+        })
+    }
+
+    /// Adds one respondent.
+    fn row(
+        &mut self,
+        record: &csv::ByteRecord,
+        line: usize,
+        headers: &csv::ByteRecord,
+    ) -> Result<(), CsvError> {
+        for (d, dim) in self.dims.iter().enumerate() {
+            self.member[d] = member_of(dim, record, &self.missing, line)?;
+        }
+        self.layout.groups(&self.member, &mut self.in_groups);
+        let row = Respondent {
+            record,
+            line,
+            missing: &self.missing,
+        };
+        let answer = row.answer(
+            self.spec,
+            &self.lookup,
+            &self.answer_cols,
+            headers,
+            &mut self.chosen,
+        )?;
+        let Some(number) = answer else {
+            for &g in &self.in_groups {
+                self.groups[g].missing += 1;
+            }
+            return Ok(());
+        };
+        let weight = self.weight_col.map_or(Ok(1.0), |c| row.weight(c))?;
+        let excluded = self
+            .chosen
+            .iter()
+            .zip(self.spec.excluded)
+            .any(|(&c, &e)| c && e);
+        for &g in &self.in_groups {
+            let group = &mut self.groups[g];
             group.answered.add(weight);
-            for (o, _) in chosen.iter().enumerate().filter(|(_, c)| **c) {
+            for (o, _) in self.chosen.iter().enumerate().filter(|(_, c)| **c) {
                 group.chose[o].add(weight);
             }
             if !excluded {
@@ -233,14 +322,18 @@ pub fn aggregate(input: &[u8], spec: &Spec<'_>) -> Result<Aggregation, CsvError>
                 group.values.push((x, weight));
             }
         }
+        Ok(())
     }
-    for g in &mut groups {
-        g.values.sort_by(|a, b| a.0.total_cmp(&b.0));
+
+    fn finish(mut self, headers: &csv::ByteRecord, delimiter: u8) -> Result<Aggregation, CsvError> {
+        for g in &mut self.groups {
+            g.values.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        if let Some(c) = self.weight_col {
+            no_weightless_group(&self.groups, &self.layout, &self.dims, headers, c)?;
+        }
+        Ok(self.layout.split(self.groups, delimiter))
     }
-    if let Some(c) = weight_col {
-        no_weightless_group(&groups, &layout, &dims, &headers, c)?;
-    }
-    Ok(layout.split(groups, delimiter))
 }
 
 /// A group of respondents whose weights add up to 0 has no share: an error naming it.
@@ -784,6 +877,36 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn one_read_serves_several_indicators_each_with_its_own_result() {
+        let a = answers();
+        let none = BTreeMap::new();
+        let spec = |column| Spec {
+            answer: Answer::Single(column),
+            breakdowns: &[],
+            weight_column: None,
+            options: &["oui", "non"],
+            excluded: &[false, false],
+            answers: &a,
+            breakdown_answers: &none,
+            missing: &[],
+            delimiter: None,
+            crosstabs: false,
+        };
+        let (good, bad) = (spec("q1"), spec("absent"));
+        let results = aggregate_all(CSV.as_bytes(), None, &[&good, &bad, &good]);
+        assert_eq!(results.len(), 3);
+        assert_eq!(results[0].as_ref().unwrap().total.base.n, 5);
+        assert!(
+            results[1]
+                .as_ref()
+                .unwrap_err()
+                .message
+                .contains("no column `absent`")
+        );
+        assert_eq!(results[0], results[2]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 
-use super::aggregate::{Aggregation, Answer, Breakdown, Group, Spec, aggregate};
+use super::aggregate::{Aggregation, Answer, Breakdown, CsvError, Group, Spec, aggregate_all};
 use super::keys::key_line;
 use super::stats::{self, Sums};
 use super::{
@@ -75,18 +75,59 @@ pub fn build(
             }
             todo.push(ind);
         }
-        // Each indicator reads its CSV on its own: in parallel on large exports.
+        // Definitions and published figures in parallel; the indicators aggregated from raw
+        // responses are then summed together, one read of each file serving all of its
+        // indicators.
+        let ctx = Ctx {
+            ed,
+            src,
+            dims: &dims,
+            edition,
+            settings,
+            utf8: ed
+                .tables
+                .iter()
+                .map(|t| std::str::from_utf8(&t.bytes).err().map(|e| e.valid_up_to()))
+                .collect(),
+        };
         use rayon::prelude::*;
-        let built: Vec<Result<Indicator, Vec<Diagnostic>>> = todo
-            .par_iter()
-            .map(|ind| build_one(ed, src, ind, &dims, edition, settings))
-            .collect();
+        let built: Vec<Built<'_>> = todo.par_iter().map(|ind| build_one(&ctx, ind)).collect();
+        let mut inds = Vec::new();
+        let mut requests = Vec::new();
         for b in built {
             match b {
-                Ok(i) => out.push(i),
+                Ok((i, r)) => {
+                    if let Some(r) = r {
+                        requests.push((inds.len(), r));
+                    }
+                    inds.push(i);
+                }
                 Err(mut d) => diags.append(&mut d),
             }
         }
+        let results = aggregate_requests(ed, &inds, &requests);
+        let mut failed = vec![false; inds.len()];
+        for ((i, req), result) in requests.into_iter().zip(results) {
+            match result {
+                Ok(agg) => {
+                    let ind = &mut inds[i];
+                    ind.aggregated = true;
+                    ind.weighted = req.resp.weight_column.is_some();
+                    ind.codebook = Some(req.codebook);
+                    fill(ind, &agg, &settings.statistics);
+                }
+                Err(e) => {
+                    failed[i] = true;
+                    diags.push(csv_diagnostic(&ed.tables[req.table], e, req.declared));
+                }
+            }
+        }
+        out.extend(
+            inds.into_iter()
+                .zip(failed)
+                .filter(|(_, f)| !f)
+                .map(|(i, _)| i),
+        );
     }
     (dims, out, diags)
 }
@@ -215,14 +256,39 @@ fn breakdowns(
     out
 }
 
-fn build_one(
-    ed: &EditionSource,
-    src: &Source<Vec<IndicatorFile>>,
-    ind: &IndicatorFile,
-    dims: &[Dimension],
+/// An indicator as far as its definition goes and what to aggregate for it, or its problems.
+type Built<'a> = Result<(Indicator, Option<Request<'a>>), Vec<Diagnostic>>;
+
+/// A file (index in `EditionSource::tables`) read with a delimiter (`None`: detected).
+type Read = (usize, Option<u8>);
+
+/// What every indicator of an edition is built with.
+struct Ctx<'a> {
+    ed: &'a EditionSource,
+    src: &'a Source<Vec<IndicatorFile>>,
+    dims: &'a [Dimension],
     edition: usize,
-    settings: &Settings,
-) -> Result<Indicator, Vec<Diagnostic>> {
+    settings: &'a Settings,
+    /// Per table of the edition: where its bytes stop being UTF-8, if they do.
+    utf8: Vec<Option<usize>>,
+}
+
+/// An indicator to aggregate from raw responses: everything its [`Spec`] needs.
+struct Request<'a> {
+    /// Index in `EditionSource::tables`.
+    table: usize,
+    resp: &'a ResponsesFile,
+    answer: Answer<'a>,
+    breakdown_columns: Vec<&'a str>,
+    delimiter: Option<u8>,
+    codebook: Codebook,
+    /// « declared in <file> line <n> », for the hint of a CSV error.
+    declared: String,
+}
+
+/// The indicator as far as its definition goes, and what to aggregate for it.
+fn build_one<'a>(ctx: &Ctx<'a>, ind: &'a IndicatorFile) -> Built<'a> {
+    let (src, dims, edition, settings) = (ctx.src, ctx.dims, ctx.edition, ctx.settings);
     let at = At {
         file: &src.file,
         text: &src.text,
@@ -268,6 +334,7 @@ fn build_one(
         codebook: None,
     };
     let columns = out.columns().len();
+    let mut request = None;
     match (&ind.values, &ind.responses) {
         (Some(v), Some(r)) => {
             diags.push(
@@ -276,7 +343,7 @@ fn build_one(
             );
         }
         (None, Some(resp)) => {
-            read_responses(ed, src, ind, resp, &mut out, settings, &mut diags);
+            request = read_responses(ctx, ind, resp, &mut out, &mut diags);
         }
         (values, None) => {
             published(ind, values.as_ref(), &mut out, &at, settings, &mut diags);
@@ -293,7 +360,7 @@ fn build_one(
         IndicatorKind::Numeric => ChartType::Points,
         IndicatorKind::Count | IndicatorKind::Value => ChartType::Bar,
     });
-    Ok(out)
+    Ok((out, request))
 }
 
 /// Figures given in the file (`values`, `n`, `moe`, `ci`), with the small-cell flags of their
@@ -758,15 +825,14 @@ fn delimiter(resp: &ResponsesFile, at: &At<'_>) -> Result<Option<u8>, Diagnostic
 }
 
 /// Aggregates the responses CSV that `resp` names into `out`'s rows and crosstabs.
-fn read_responses(
-    ed: &EditionSource,
-    src: &Source<Vec<IndicatorFile>>,
-    ind: &IndicatorFile,
-    resp: &ResponsesFile,
+fn read_responses<'a>(
+    ctx: &Ctx<'a>,
+    ind: &'a IndicatorFile,
+    resp: &'a ResponsesFile,
     out: &mut Indicator,
-    settings: &Settings,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Option<Request<'a>> {
+    let (ed, src) = (ctx.ed, ctx.src);
     let at = At {
         file: &src.file,
         text: &src.text,
@@ -782,9 +848,9 @@ fn read_responses(
             resp.file.pos,
             format!("responses file `{name}` must be a `<name>.csv` of the edition's data/ folder"),
         ));
-        return;
+        return None;
     }
-    let Some(table) = ed.tables.iter().find(|t| t.name == name) else {
+    let Some(table_index) = ed.tables.iter().position(|t| t.name == name) else {
         let mut d = at.err(
             resp.file.pos,
             format!(
@@ -794,13 +860,14 @@ fn read_responses(
         );
         d.hint = did_you_mean(name, ed.tables.iter().map(|t| t.name.as_str()));
         diags.push(d);
-        return;
+        return None;
     };
     // A survey tool's export is often not UTF-8: say so before any answer looks unknown.
-    if let Err(e) = std::str::from_utf8(&table.bytes) {
-        let d = crate::load::files::not_utf8(&table.file, &table.bytes, e.valid_up_to());
+    let table = &ed.tables[table_index];
+    if let Some(valid) = ctx.utf8[table_index] {
+        let d = crate::load::files::not_utf8(&table.file, &table.bytes, valid);
         diags.push(d.with_hint(declared));
-        return;
+        return None;
     }
     for ex in &resp.exclude {
         match out.options.iter().position(|o| o.id == ex.value) {
@@ -838,64 +905,125 @@ fn read_responses(
         Ok(s) => s,
         Err(d) => {
             diags.push(d);
-            return;
+            return None;
         }
     };
     if !diags.is_empty() {
-        return;
+        return None;
     }
-    let member_ids: Vec<Vec<&str>> = out
-        .breakdowns
-        .iter()
-        .map(|d| d.members.iter().map(|m| m.id.as_str()).collect())
-        .collect();
-    let specs: Vec<Breakdown<'_>> = out
-        .breakdowns
-        .iter()
-        .zip(&bcols)
-        .zip(&member_ids)
-        .map(|((d, c), m)| Breakdown {
-            dimension: &d.id,
-            column: c,
-            members: m,
-        })
-        .collect();
     let options: Vec<&str> = out.options.iter().map(|o| o.id.as_str()).collect();
     let codebook = codebook(name, resp, &answer, &bcols, &options);
-    let spec = Spec {
+    Some(Request {
+        table: table_index,
+        resp,
         answer,
-        breakdowns: &specs,
-        weight_column: resp.weight_column.as_deref(),
-        options: &options,
-        excluded: &out.excluded,
-        answers: &resp.answers,
-        breakdown_answers: &resp.breakdown_answers,
-        missing: &resp.missing,
+        breakdown_columns: bcols,
         delimiter: delim,
-        crosstabs: specs.len() > 1,
-    };
-    match aggregate(table.bytes.as_slice(), &spec) {
-        Ok(agg) => {
-            out.aggregated = true;
-            out.weighted = resp.weight_column.is_some();
-            out.codebook = Some(codebook);
-            fill(out, &agg, &settings.statistics);
-        }
-        Err(e) => {
-            let csv_text = String::from_utf8_lossy(&table.bytes);
-            let mut d = Diagnostic::at(
-                &table.file,
-                &csv_text,
-                Position::new(e.line, e.column),
-                e.message,
-            );
-            d.hint = Some(match e.hint {
-                Some(h) => format!("{h} ({declared})"),
-                None => declared,
-            });
-            diags.push(d);
-        }
+        codebook,
+        declared,
+    })
+}
+
+/// Sums the responses of every request, in as few reads of each file as there are threads.
+fn aggregate_requests(
+    ed: &EditionSource,
+    inds: &[Indicator],
+    requests: &[(usize, Request<'_>)],
+) -> Vec<Result<Aggregation, CsvError>> {
+    use rayon::prelude::*;
+    // What each spec borrows.
+    let member_ids: Vec<Vec<Vec<&str>>> = requests
+        .iter()
+        .map(|(i, _)| {
+            inds[*i]
+                .breakdowns
+                .iter()
+                .map(|d| d.members.iter().map(|m| m.id.as_str()).collect())
+                .collect()
+        })
+        .collect();
+    let breakdowns: Vec<Vec<Breakdown<'_>>> = requests
+        .iter()
+        .zip(&member_ids)
+        .map(|((i, r), ids)| {
+            inds[*i]
+                .breakdowns
+                .iter()
+                .zip(&r.breakdown_columns)
+                .zip(ids)
+                .map(|((d, c), m)| Breakdown {
+                    dimension: &d.id,
+                    column: c,
+                    members: m,
+                })
+                .collect()
+        })
+        .collect();
+    let options: Vec<Vec<&str>> = requests
+        .iter()
+        .map(|(i, _)| inds[*i].options.iter().map(|o| o.id.as_str()).collect())
+        .collect();
+    let specs: Vec<Spec<'_>> = requests
+        .iter()
+        .enumerate()
+        .map(|(k, (i, r))| Spec {
+            answer: r.answer.clone(),
+            breakdowns: &breakdowns[k],
+            weight_column: r.resp.weight_column.as_deref(),
+            options: &options[k],
+            excluded: &inds[*i].excluded,
+            answers: &r.resp.answers,
+            breakdown_answers: &r.resp.breakdown_answers,
+            missing: &r.resp.missing,
+            delimiter: r.delimiter,
+            crosstabs: breakdowns[k].len() > 1,
+        })
+        .collect();
+    // Requests by file and delimiter, each group cut in one chunk per thread.
+    let mut groups: std::collections::BTreeMap<Read, Vec<usize>> = Default::default();
+    for (k, (_, r)) in requests.iter().enumerate() {
+        groups.entry((r.table, r.delimiter)).or_default().push(k);
     }
+    let threads = rayon::current_num_threads().max(1);
+    let chunks: Vec<(Read, &[usize])> = groups
+        .iter()
+        .flat_map(|(key, ks)| {
+            let size = ks.len().div_ceil(threads).max(1);
+            ks.chunks(size).map(move |c| (*key, c))
+        })
+        .collect();
+    let done: Vec<Vec<(usize, Result<Aggregation, CsvError>)>> = chunks
+        .par_iter()
+        .map(|((table, delimiter), ks)| {
+            let chunk: Vec<&Spec<'_>> = ks.iter().map(|&k| &specs[k]).collect();
+            let results = aggregate_all(&ed.tables[*table].bytes, *delimiter, &chunk);
+            ks.iter().copied().zip(results).collect()
+        })
+        .collect();
+    let mut out: Vec<Option<Result<Aggregation, CsvError>>> =
+        requests.iter().map(|_| None).collect();
+    for (k, r) in done.into_iter().flatten() {
+        out[k] = Some(r);
+    }
+    out.into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(CsvError::at(1, 1, "not aggregated".into()))))
+        .collect()
+}
+
+/// A problem in a responses CSV, located in it, with where the indicator names the file.
+fn csv_diagnostic(table: &crate::load::TableSource, e: CsvError, declared: String) -> Diagnostic {
+    let csv_text = String::from_utf8_lossy(&table.bytes);
+    let mut d = Diagnostic::at(
+        &table.file,
+        &csv_text,
+        Position::new(e.line, e.column),
+        e.message,
+    );
+    d.hint = Some(match e.hint {
+        Some(h) => format!("{h} ({declared})"),
+        None => declared,
+    });
+    d
 }
 
 /// Where an aggregated indicator's figures come from, for the open data's codebook.
