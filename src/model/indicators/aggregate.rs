@@ -125,18 +125,30 @@ pub fn detect_delimiter(bytes: &[u8]) -> u8 {
 /// digit groups, a decimal point or a decimal comma.
 pub fn parse_number(raw: &[u8]) -> Option<f64> {
     let s = std::str::from_utf8(raw).ok()?.trim();
-    let mut clean = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            ' ' | '\u{a0}' | '\u{202f}' => {}
-            ',' => clean.push('.'),
-            c => clean.push(c),
-        }
+    // Most cells are plain numbers: no copy (this runs for every row of every indicator).
+    if let Ok(x) = s.parse::<f64>() {
+        return x.is_finite().then_some(x);
     }
     if s.contains(',') && s.contains('.') {
         return None;
     }
-    clean.parse::<f64>().ok().filter(|x| x.is_finite())
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for c in s.chars() {
+        let b = match c {
+            ' ' | '\u{a0}' | '\u{202f}' => continue,
+            ',' => b'.',
+            c if c.is_ascii() => c as u8,
+            _ => return None,
+        };
+        *buf.get_mut(len)? = b;
+        len += 1;
+    }
+    std::str::from_utf8(&buf[..len])
+        .ok()?
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
 }
 
 /// One breakdown ready for lookups.
