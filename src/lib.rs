@@ -37,7 +37,7 @@ mod validate;
 mod write;
 
 pub use author::publish::{Published, publish};
-pub use author::scaffold::{NewEdition, new_edition};
+pub use author::scaffold::{NewEdition, Scaffolded, new_edition};
 pub use error::{Diagnostic, Diagnostics, Error, Position, Severity, display_path};
 pub use load::schema::EditionKind;
 pub use offline::links::{Problem as LinkProblem, Report as LinkReport, check_dir as check_links};
@@ -59,7 +59,8 @@ pub mod internals {
     pub use crate::load::schema::EditionKind;
     pub use crate::load::schema::{EditionFile, FrontMatter, SiteFile};
     pub use crate::load::yaml;
-    pub use crate::model::indicators::aggregate::{Spec, aggregate};
+    pub use crate::model::indicators::aggregate::{Answer, Breakdown, Spec, aggregate};
+    pub use crate::model::indicators::stats;
     pub use crate::model::{Date, Edition, Site};
     pub use crate::offline::links::page_links;
     pub use crate::render::markdown::{self, EmbedError, Hooks};

@@ -22,6 +22,10 @@ struct Cli {
     /// No progress bar and no tables: only errors, warnings and the one-line summary.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Folder holding the themes (default: <project>/themes), relative to where the command
+    /// runs; the theme named in site.yaml is read from it.
+    #[arg(long, global = true, value_name = "DIR")]
+    themes: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -111,6 +115,7 @@ enum Kind {
 fn options(cli: &Cli, strict: bool) -> barometre::Options {
     let mut opts = barometre::Options::new(&cli.root);
     opts.strict = strict;
+    opts.themes = cli.themes.clone();
     opts.progress = !cli.quiet && std::io::stderr().is_terminal();
     opts
 }
@@ -227,8 +232,11 @@ fn main() -> ExitCode {
                 year: *year,
             };
             match barometre::new_edition(&cli.root, &req) {
-                Ok(files) => {
-                    for f in &files {
+                Ok(done) => {
+                    for w in &done.warnings {
+                        eprintln!("{w}");
+                    }
+                    for f in &done.files {
                         println!("created {}", barometre::display_path(f));
                     }
                     ExitCode::SUCCESS

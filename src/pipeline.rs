@@ -27,6 +27,8 @@ pub struct Options {
     pub package: bool,
     /// Draw a progress bar on stderr when the work lasts more than a moment.
     pub progress: bool,
+    /// The folder of themes (`--themes`, like Hugo's `--themesDir`); `None`: `<root>/themes`.
+    pub themes: Option<PathBuf>,
 }
 
 impl Options {
@@ -36,6 +38,7 @@ impl Options {
             strict: false,
             package: false,
             progress: false,
+            themes: None,
         }
     }
 }
@@ -116,7 +119,10 @@ pub(crate) fn load_site(
     opts: &Options,
     in_memory: bool,
 ) -> Result<(Site, Diagnostics, Integrity), Failure> {
-    let lopts = crate::load::Options { in_memory };
+    let lopts = crate::load::Options {
+        in_memory,
+        themes: opts.themes.clone(),
+    };
     let project = crate::load::load_project(&opts.root, lopts).map_err(|f| Failure {
         error: Error::Input(f.diagnostics),
         integrity: Integrity::of(&f.brief),

@@ -227,12 +227,27 @@ fn csv_exports_get_messages_that_say_what_to_do() {
         "not UTF-8 (it looks like Latin-1/Windows-1252: this line would read `2,nord,Plutôt non,3`)",
         "re-export the file as UTF-8",
     ]);
-    // `;`-delimited, as French Excel and KoboToolbox export it.
+    // `;`-delimited, as French Excel and KoboToolbox export it: detected, same figures.
+    std::fs::write(root.join(WAVES_CSV), &csv).unwrap();
+    case.passes(&[]);
+    let comma = read(root, "public/data/2024-vague-2/confiance.csv");
     std::fs::write(root.join(WAVES_CSV), csv.replace(',', ";")).unwrap();
+    case.passes(&[]);
+    assert_eq!(read(root, "public/data/2024-vague-2/confiance.csv"), comma);
+    // A declared delimiter the file does not use: the header reads as one column.
+    let ind = "editions/2024-vague-2/data/indicators.yaml";
+    let text = read(root, ind);
+    write(
+        root,
+        ind,
+        &text.replacen("    column: q1\n", "    column: q1\n    delimiter: \",\"\n", 1),
+    );
+    let before = read_tree(&root.join("public"));
+    let case = Case { before, ..case };
     case.fails(&[
         "editions/2024-vague-2/data/reponses.csv:1:1",
         "no column `q1`",
-        "the file looks `;`-delimited",
+        "the header does not split on the declared delimiter `,`",
     ]);
 }
 

@@ -376,7 +376,7 @@ fn the_two_reconstructed_survey_indicators() {
             .unwrap();
         let options: Vec<&str> = ind.options.iter().map(|o| o.id.as_str()).collect();
         assert_eq!(options, ["oui", "non"], "{id}");
-        let dim = ind.breakdown.as_ref().expect("broken down by meeting");
+        let dim = ind.breakdowns.first().expect("broken down by meeting");
         assert_eq!(dim.id, "rencontre");
         let members: Vec<&str> = dim.members.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(members, order);

@@ -36,8 +36,17 @@ pub struct NewEdition {
     pub year: Option<i32>,
 }
 
-/// Creates `editions/<id>/`; returns the files written, relative to the project root.
-pub fn new_edition(root: &Path, req: &NewEdition) -> Result<Vec<PathBuf>, Error> {
+/// What `new edition` wrote.
+#[derive(Debug, Clone)]
+pub struct Scaffolded {
+    /// The files written, relative to the project root.
+    pub files: Vec<PathBuf>,
+    /// What the author should know (a `--from` edition without indicator definitions…).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Creates `editions/<id>/`.
+pub fn new_edition(root: &Path, req: &NewEdition) -> Result<Scaffolded, Error> {
     let editions = Path::new("editions");
     let id = req.id.as_str();
     if !is_valid_id(id) {
@@ -101,6 +110,7 @@ pub fn new_edition(root: &Path, req: &NewEdition) -> Result<Vec<PathBuf>, Error>
             "---\ntitle: \"TODO: title\"\nweight: 1\n---\nTODO: write this page.\n".to_string(),
         ));
     }
+    let mut warnings = Vec::new();
     if let Some((from_dir, _)) = &previous {
         let mut copied = 0;
         for name in DEFINITION_FILES {
@@ -113,15 +123,20 @@ pub fn new_edition(root: &Path, req: &NewEdition) -> Result<Vec<PathBuf>, Error>
             copied += 1;
         }
         if copied == 0 {
-            return Err(Diagnostic::file(
-                from_dir.join("data"),
-                format!(
-                    "edition `{}` has no indicator definitions to copy ({})",
-                    req.from.as_deref().unwrap_or_default(),
-                    DEFINITION_FILES.join(", ")
-                ),
-            )
-            .into());
+            // A wave of narrative only (no indicators yet) is still a fine model for the
+            // next one: scaffold it, and say that nothing was copied.
+            warnings.push(
+                Diagnostic::file(
+                    from_dir.join("data"),
+                    format!(
+                        "edition `{}` has no indicator definitions to copy ({}): the new edition starts without indicators",
+                        req.from.as_deref().unwrap_or_default(),
+                        DEFINITION_FILES.join(", ")
+                    ),
+                )
+                .warning()
+                .with_hint("define the questions in data/indicators.yaml of the new edition (docs/FORMAT.md, Indicators)"),
+            );
         }
     }
 
@@ -142,7 +157,10 @@ pub fn new_edition(root: &Path, req: &NewEdition) -> Result<Vec<PathBuf>, Error>
         let _ = std::fs::remove_dir_all(&tmp_abs);
         return Err(e);
     }
-    Ok(files.into_iter().map(|(rel, _)| dir.join(rel)).collect())
+    Ok(Scaffolded {
+        files: files.into_iter().map(|(rel, _)| dir.join(rel)).collect(),
+        warnings,
+    })
 }
 
 /// A YAML string literal (JSON's double-quoted strings are valid YAML).

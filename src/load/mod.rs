@@ -30,11 +30,14 @@ use files::{Found, inside_root, list_dir, read_bytes, read_text, walk_files};
 use schema::{EditionFile, FrontMatter, SiteFile};
 
 /// How to load.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Options {
     /// Read every page body now (instead of when it is rendered) and hash every edition (not
     /// only the frozen ones).
     pub in_memory: bool,
+    /// The folder of themes (`--themes`), chosen by whoever runs the command; `None`:
+    /// `<project>/themes`. Theme files are confined to it as project files are to the project.
+    pub themes: Option<PathBuf>,
 }
 
 /// A parsed file with its text (kept to show the offending line in later diagnostics).
@@ -248,13 +251,38 @@ pub(crate) fn load_project(root: &Path, opts: Options) -> Result<Project, Failur
             .collect();
     }
     // Without site.yaml there is no theme to load; the rest is still parsed for its errors.
-    let theme = site
-        .as_ref()
-        .and_then(|s| load_theme(root, &s.value.theme.value, s, &mut diags));
+    let theme = site.as_ref().and_then(|s| match &opts.themes {
+        None => load_theme(
+            root,
+            Path::new("themes"),
+            &s.value.theme.value,
+            s,
+            &mut diags,
+        ),
+        Some(themes) => {
+            // Read inside the themes folder, named from where the command runs.
+            let first = diags.len();
+            let mut theme = load_theme(themes, Path::new(""), &s.value.theme.value, s, &mut diags);
+            let shown = |p: &Path| themes.join(p);
+            for d in diags.0[first..].iter_mut().filter(|d| d.file != s.file) {
+                d.file = shown(&d.file);
+            }
+            if let Some(t) = theme.as_mut() {
+                t.dir = shown(&t.dir);
+                for f in &mut t.templates {
+                    f.file = shown(&f.file);
+                }
+                for src in t.i18n.values_mut() {
+                    src.file = shown(&src.file);
+                }
+            }
+            theme
+        }
+    });
     let content = load_pages(root, Path::new("content"), &mut diags, opts.in_memory);
     let mut editions = Vec::new();
     for dir in list_dir(root, Path::new("editions"), &mut diags, true) {
-        let (edition, eb) = load_edition(root, &dir, &mut diags, opts);
+        let (edition, eb) = load_edition(root, &dir, &mut diags, &opts);
         brief.editions.push(eb);
         editions.extend(edition);
     }
@@ -312,7 +340,7 @@ fn load_edition(
     root: &Path,
     dir: &Path,
     diags: &mut Diagnostics,
-    opts: Options,
+    opts: &Options,
 ) -> (Option<EditionSource>, EditionBrief) {
     let dir_name = dir
         .file_name()
@@ -602,8 +630,10 @@ fn read_head(path: &Path) -> std::io::Result<(Vec<u8>, bool)> {
     }
 }
 
+/// Loads theme `name` from folder `themes` (relative to `root`).
 fn load_theme(
     root: &Path,
+    themes: &Path,
     name: &str,
     site: &Source<SiteFile>,
     diags: &mut Diagnostics,
@@ -621,7 +651,7 @@ fn load_theme(
         );
         return None;
     }
-    let dir = Path::new("themes").join(name);
+    let dir = themes.join(name);
     if !root.join(&dir).is_dir() {
         let mut d = Diagnostic::at(
             &site.file,
@@ -632,8 +662,8 @@ fn load_theme(
                 crate::error::display_path(&dir)
             ),
         );
-        let themes = list_dir(root, Path::new("themes"), &mut Diagnostics::new(), true);
-        let names: Vec<String> = themes
+        let found = list_dir(root, themes, &mut Diagnostics::new(), true);
+        let names: Vec<String> = found
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();

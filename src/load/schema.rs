@@ -92,6 +92,13 @@ pub struct SiteFile {
     /// Options of indicator checks.
     #[serde(default)]
     pub indicators: IndicatorOptions,
+    /// How figures computed from survey responses are published: interval level, small-cell
+    /// thresholds.
+    #[serde(default)]
+    pub statistics: StatisticsOptions,
+    /// The licence of the open data (written into each edition's `datapackage.json`).
+    #[serde(default)]
+    pub licence: Option<Licence>,
     /// Options of the Markdown of pages.
     #[serde(default)]
     pub markdown: MarkdownOptions,
@@ -321,12 +328,40 @@ pub(crate) struct MemberFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IndicatorKind {
-    /// Percentage of respondents per option (a group sums to 100).
+    /// Percentage of respondents per option, one answer each (a group sums to 100).
     Share,
-    /// Number of respondents (or items) per option.
+    /// Several answers per respondent: percentage of respondents choosing each option (the
+    /// sum may exceed 100).
+    Multi,
+    /// An ordered scale: `options` in scale order, `neutral` its midpoint (optional).
+    Likert,
+    /// A number per respondent: mean (with its interval), median and quartiles.
+    Numeric,
+    /// Number of respondents (or items) per option, never a percentage.
     Count,
     /// A measured value.
     Value,
+}
+
+impl IndicatorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorKind::Share => "share",
+            IndicatorKind::Multi => "multi",
+            IndicatorKind::Likert => "likert",
+            IndicatorKind::Numeric => "numeric",
+            IndicatorKind::Count => "count",
+            IndicatorKind::Value => "value",
+        }
+    }
+
+    /// Values are percentages of respondents.
+    pub fn is_share(self) -> bool {
+        matches!(
+            self,
+            IndicatorKind::Share | IndicatorKind::Multi | IndicatorKind::Likert
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -338,6 +373,10 @@ pub enum ChartType {
     Pie,
     Donut,
     Line,
+    /// Diverging stacked bars of a Likert scale: negative side, centre line, positive side.
+    DivergingBar,
+    /// Points with their interval (numeric indicators).
+    Points,
 }
 
 impl ChartType {
@@ -349,16 +388,20 @@ impl ChartType {
             ChartType::Pie => "pie",
             ChartType::Donut => "donut",
             ChartType::Line => "line",
+            ChartType::DivergingBar => "diverging-bar",
+            ChartType::Points => "points",
         }
     }
 
-    pub const ALL: [&'static str; 6] = [
+    pub const ALL: [&'static str; 8] = [
         "bar",
         "horizontal-bar",
         "stacked-bar",
         "pie",
         "donut",
         "line",
+        "diverging-bar",
+        "points",
     ];
 }
 
@@ -375,12 +418,33 @@ pub(crate) struct IndicatorFile {
     pub unit: Option<String>,
     #[serde(default)]
     pub options: Vec<MemberFile>,
-    /// Id of a dimension of `dimensions.yaml`.
+    /// Id of a dimension of `dimensions.yaml` (one breakdown).
     #[serde(default)]
     pub breakdown: Option<Located<String>>,
+    /// Several breakdown dimensions (the first is the default of charts).
+    #[serde(default)]
+    pub breakdowns: Option<Located<Vec<Located<String>>>>,
+    /// `likert`: the option at the midpoint of the scale.
+    #[serde(default)]
+    pub neutral: Option<Located<String>>,
     /// `member → option → number` with a breakdown, `option → number` without.
     #[serde(default)]
     pub values: Option<Located<serde_json::Value>>,
+    /// Precomputed values: margin of error in points, for every value (a number) or per
+    /// member (`member → number`).
+    #[serde(default)]
+    pub moe: Option<Located<serde_json::Value>>,
+    /// Precomputed values: intervals, `member → option → [low, high]` with a breakdown,
+    /// `option → [low, high]` without.
+    #[serde(default)]
+    pub ci: Option<Located<serde_json::Value>>,
+    /// Breaks in series: `<edition-id>: false` when this wave's figures cannot be compared
+    /// with that edition's (changed wording, sample…).
+    #[serde(default)]
+    pub comparable: BTreeMap<String, bool>,
+    /// Why the series breaks, per language (shown on the trend).
+    #[serde(default)]
+    pub break_note: Option<Text>,
     /// Raw responses to aggregate instead of `values`.
     #[serde(default)]
     pub responses: Option<ResponsesFile>,
@@ -402,16 +466,38 @@ pub(crate) struct IndicatorFile {
 pub(crate) struct ResponsesFile {
     pub file: Located<String>,
     /// The column holding the answer to this indicator's question.
-    pub column: String,
-    /// Optional column holding the breakdown member id of each respondent.
+    #[serde(default)]
+    pub column: Option<Located<String>>,
+    /// `multi`: one 0/1 (or yes/no) column per option, `option → column`.
+    #[serde(default)]
+    pub columns: Option<Located<BTreeMap<String, String>>>,
+    /// `multi` in one column: the separator between the chosen options (e.g. `" "`).
+    #[serde(default)]
+    pub separator: Option<String>,
+    /// Optional column holding the breakdown member of each respondent (one breakdown).
     #[serde(default)]
     pub breakdown_column: Option<String>,
+    /// With several breakdowns: `dimension → column`.
+    #[serde(default)]
+    pub breakdown_columns: Option<Located<BTreeMap<String, String>>>,
+    /// Raw breakdown labels → member ids (default: the cell is the member id).
+    #[serde(default)]
+    pub breakdown_answers: BTreeMap<String, String>,
     /// Optional column of respondent weights.
     #[serde(default)]
     pub weight_column: Option<String>,
     /// Raw answers → option ids (default: the answer is the option id).
     #[serde(default)]
     pub answers: BTreeMap<String, String>,
+    /// Raw values that are non-response (a blank cell always is).
+    #[serde(default)]
+    pub missing: Vec<String>,
+    /// Options kept out of the base (« ne sait pas »…), published beside it.
+    #[serde(default)]
+    pub exclude: Vec<Located<String>>,
+    /// The field delimiter: `,`, `;` or a tab (`"\t"`); detected from the header when absent.
+    #[serde(default)]
+    pub delimiter: Option<Located<String>>,
 }
 
 /// `indicators:` in site.yaml.
@@ -435,6 +521,65 @@ impl Default for IndicatorOptions {
     }
 }
 
+/// `statistics:` in site.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatisticsOptions {
+    /// Level of the intervals (0.95: 95 % intervals).
+    #[serde(default = "default_confidence")]
+    pub confidence: Located<f64>,
+    /// A cell whose base has fewer respondents is not published (only its mark).
+    #[serde(default = "default_min_n")]
+    pub min_n: Located<u64>,
+    /// Below this base, the value is published with a caution mark.
+    #[serde(default = "default_caution_n")]
+    pub caution_n: Located<u64>,
+}
+
+fn default_confidence() -> Located<f64> {
+    Located {
+        pos: Position::default(),
+        value: 0.95,
+    }
+}
+
+fn default_min_n() -> Located<u64> {
+    Located {
+        pos: Position::default(),
+        value: 10,
+    }
+}
+
+fn default_caution_n() -> Located<u64> {
+    Located {
+        pos: Position::default(),
+        value: 30,
+    }
+}
+
+impl Default for StatisticsOptions {
+    fn default() -> Self {
+        StatisticsOptions {
+            confidence: default_confidence(),
+            min_n: default_min_n(),
+            caution_n: default_caution_n(),
+        }
+    }
+}
+
+/// `licence:` in site.yaml: the open data's licence (Frictionless `licenses`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Licence {
+    /// An SPDX identifier (`CC-BY-4.0`, `ODbL-1.0`…).
+    pub name: String,
+    /// The licence's text online.
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
 /// `themes/<name>/theme.yaml`: the theme's settings used by the generator.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -456,6 +601,17 @@ pub struct ChartStyleFile {
     pub ink: String,
     pub muted: String,
     pub grid: String,
+    /// Colours of a diverging (Likert) scale: strong negative, light negative, neutral, light
+    /// positive, strong positive; scales with more points interpolate between them.
+    #[serde(default = "default_diverging")]
+    pub diverging: Vec<String>,
+}
+
+// Brown to teal (ColorBrewer BrBG): readable by the colour-blind and in greys.
+fn default_diverging() -> Vec<String> {
+    ["#8c510a", "#d8b365", "#d9d4cc", "#5ab4ac", "#01665e"]
+        .map(String::from)
+        .to_vec()
 }
 
 impl Default for ChartStyleFile {
@@ -467,6 +623,7 @@ impl Default for ChartStyleFile {
             ink: "#111111".into(),
             muted: "#555555".into(),
             grid: "#dddddd".into(),
+            diverging: default_diverging(),
         }
     }
 }

@@ -109,6 +109,10 @@ pub struct Site {
     pub coverage: Vec<CoverageRow>,
     /// Every indicator of every edition (editions newest first, file order within).
     pub indicators: Vec<Indicator>,
+    /// How survey figures are published (`statistics` in site.yaml).
+    pub statistics: indicators::Statistics,
+    /// The open data's licence (`licence` in site.yaml).
+    pub licence: Option<crate::load::schema::Licence>,
 }
 
 impl Site {
@@ -228,6 +232,12 @@ pub(crate) fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics
         link_targets: BTreeMap::new(),
         coverage: Vec::new(),
         indicators: Vec::new(),
+        statistics: indicators::Statistics {
+            confidence: cfg.statistics.confidence.value,
+            min_n: cfg.statistics.min_n.value,
+            caution_n: cfg.statistics.caution_n.value,
+        },
+        licence: cfg.licence.clone(),
     };
     let languages = site.languages.clone();
     let mut diags = Diagnostics::new();
@@ -270,12 +280,21 @@ pub(crate) fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics
             .cmp(&key(a))
             .then_with(|| a.dir_name.cmp(&b.dir_name))
     });
-    let tolerance = cfg.indicators.share_tolerance;
+    let settings = indicators::define::Settings {
+        tolerance: cfg.indicators.share_tolerance,
+        statistics: site.statistics,
+    };
     let mut scopes = Vec::new();
     for ed in edition_srcs {
         let mut scope = Scope::new(&languages);
-        let id = add_edition(&mut site, ed, tolerance, &mut scope, &mut diags);
+        let id = add_edition(&mut site, ed, &settings, &mut scope, &mut diags);
         scopes.push((id, scope));
+    }
+    // Waves of an indicator that cannot be joined without a word.
+    for waves in site.indicator_waves().values() {
+        diags.extend(indicators::trend::warnings(waves, &|e| {
+            site.editions[e].id.as_str()
+        }));
     }
     scopes.push(("site".into(), site_scope));
     if !site.indicators.is_empty() {
@@ -300,7 +319,7 @@ pub(crate) fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics
 fn add_edition(
     site: &mut Site,
     ed: EditionSource,
-    tolerance: f64,
+    settings: &indicators::define::Settings,
     scope: &mut Scope<'_>,
     diags: &mut Diagnostics,
 ) -> String {
@@ -309,7 +328,7 @@ fn add_edition(
     site.link_targets
         .insert(format!("editions/{id}"), path.clone());
     let index = site.editions.len();
-    let (dims, inds, errs) = indicators::build(&ed, index, tolerance);
+    let (dims, inds, errs) = indicators::build(&ed, index, settings);
     diags.extend(errs);
     let EditionSource {
         meta,
@@ -345,7 +364,11 @@ fn add_edition(
         for o in &ind.options {
             scope.text(f, &o.label, &format!("option `{}.{}`", ind.id, o.id));
         }
-        for (t, what) in [(&ind.source, "source"), (&ind.note, "note")] {
+        for (t, what) in [
+            (&ind.source, "source"),
+            (&ind.note, "note"),
+            (&ind.break_note, "break_note"),
+        ] {
             if let Some(t) = t {
                 scope.text(f, t, &format!("{what} of `{}`", ind.id));
             }

@@ -1,4 +1,8 @@
-//! Inline SVG charts: vertical and horizontal bars, 100 % stacked bars, pie and donut, line.
+//! Inline SVG charts: vertical and horizontal bars, 100 % stacked bars, pie and donut, line,
+//! diverging stacked bars (Likert scales) and points with intervals (numeric answers).
+//! Intervals are drawn as whiskers on bars and points and as a band on lines; a suppressed
+//! cell (too few respondents) is drawn visibly absent: a dashed outline with its mark; a break
+//! in a series cuts the line and is marked.
 //!
 //! Written by hand rather than with charts-rs (evaluated: see README "Decisions"): charts-rs
 //! places every label by its left edge after measuring it with an embedded Latin-only font,
@@ -19,6 +23,35 @@ pub(crate) struct Series {
     pub values: Vec<Option<f64>>,
     /// The values formatted per locale, same length as `values` (`None`: not published).
     pub labels: Vec<Option<String>>,
+    /// Intervals, same length (`None`: none known).
+    pub ci: Vec<Option<(f64, f64)>>,
+    /// Suppressed cells (too few respondents): drawn visibly absent.
+    pub absent: Vec<bool>,
+}
+
+impl Series {
+    pub(crate) fn new(
+        name: String,
+        values: Vec<Option<f64>>,
+        labels: Vec<Option<String>>,
+    ) -> Series {
+        let n = values.len();
+        Series {
+            name,
+            values,
+            labels,
+            ci: vec![None; n],
+            absent: vec![false; n],
+        }
+    }
+}
+
+/// The sides of a diverging scale: series `0..negative` are the negative side, `neutral`
+/// (if any) is split across the centre line, the others are the positive side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Scale {
+    pub negative: usize,
+    pub neutral: Option<usize>,
 }
 
 /// What to draw. `categories` are the x values (members, options or editions).
@@ -33,6 +66,17 @@ pub(crate) struct Chart {
     /// Axis tick labels formatter input: the tick values, formatted by the caller.
     pub ticks: Vec<(f64, String)>,
     pub rtl: bool,
+    /// Drawn on a suppressed cell where there is room (`‡ fewer than 10 respondents`).
+    pub absent_label: String,
+    /// Drawn on a suppressed cell where room is short (`‡`).
+    pub absent_mark: String,
+    /// `diverging-bar`: the sides of the scale.
+    pub scale: Option<Scale>,
+    /// `line`: breaks in the series, after category `i`, with their label.
+    pub breaks: Vec<(usize, String)>,
+    /// `line`: the series drawn with its band and labels (the whole sample); the others are
+    /// thin lines. `None`: every series is.
+    pub primary: Option<usize>,
 }
 
 /// The theme's look.
@@ -43,6 +87,9 @@ pub(crate) struct Style {
     pub ink: String,
     pub muted: String,
     pub grid: String,
+    /// Diverging scale: strong negative, light negative, neutral, light positive, strong
+    /// positive.
+    pub diverging: Vec<String>,
 }
 
 const W: f64 = 640.0;
@@ -79,6 +126,39 @@ impl Style {
             .get(i % self.palette.len().max(1))
             .map_or("#555", String::as_str)
     }
+
+    /// The colour of point `i` of a diverging scale of `k` points with sides `scale`.
+    fn diverging_color(&self, i: usize, k: usize, scale: Scale) -> String {
+        let d = |j: usize| self.diverging.get(j).map_or("#888888", String::as_str);
+        if Some(i) == scale.neutral {
+            return d(2).to_string();
+        }
+        let positive_start = scale.negative + usize::from(scale.neutral.is_some());
+        let (from, to, pos, len) = if i < scale.negative {
+            // Strong at the far end (index 0), light near the centre.
+            (d(0), d(1), i, scale.negative)
+        } else {
+            (d(4), d(3), k - 1 - i, k - positive_start)
+        };
+        let t = if len > 1 {
+            pos as f64 / (len - 1) as f64
+        } else {
+            0.0
+        };
+        mix(from, to, t)
+    }
+}
+
+/// The colour `t` (0–1) of the way from `a` to `b` (`#rrggbb`).
+fn mix(a: &str, b: &str, t: f64) -> String {
+    let ch = |s: &str, i: usize| {
+        s.trim_start_matches('#')
+            .get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .map_or(128.0, f64::from)
+    };
+    let c = |i: usize| (ch(a, i) + (ch(b, i) - ch(a, i)) * t).round() as u8;
+    format!("#{:02x}{:02x}{:02x}", c(0), c(2), c(4))
 }
 
 /// Picks white or dark text for a label drawn on `bg` (`#rrggbb`), for contrast.
@@ -125,6 +205,50 @@ impl Svg {
             num(h.max(0.0))
         );
     }
+
+    /// A suppressed cell: a dashed, unfilled outline.
+    fn absent(&mut self, x: f64, y: f64, w: f64, h: f64, stroke: &str) {
+        let _ = write!(
+            self.body,
+            r#"<rect class="absent" x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="1.2" stroke-dasharray="4 3"/>"#,
+            num(x),
+            num(y),
+            num(w.max(0.0)),
+            num(h.max(0.0)),
+            esc(stroke)
+        );
+    }
+
+    fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, width: f64) {
+        let _ = write!(
+            self.body,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"/>"#,
+            num(x1),
+            num(y1),
+            num(x2),
+            num(y2),
+            esc(stroke),
+            num(width)
+        );
+    }
+
+    /// An interval from `a` to `b` across the axis at `c`, with end caps.
+    fn whisker(&mut self, horizontal: bool, a: f64, b: f64, c: f64, stroke: &str) {
+        let _ = write!(self.body, r#"<g class="ci">"#);
+        // A white halo under the ink keeps the part over a dark bar visible.
+        for (color, width) in [("#ffffff", 3.5), (stroke, 1.5)] {
+            if horizontal {
+                self.line(a, c, b, c, color, width);
+                self.line(a, c - 4.0, a, c + 4.0, color, width);
+                self.line(b, c - 4.0, b, c + 4.0, color, width);
+            } else {
+                self.line(c, a, c, b, color, width);
+                self.line(c - 4.0, a, c + 4.0, a, color, width);
+                self.line(c - 4.0, b, c + 4.0, b, color, width);
+            }
+        }
+        self.body.push_str("</g>");
+    }
 }
 
 /// Renders `chart` as `kind`. The result is a complete `<svg>` element.
@@ -139,6 +263,8 @@ pub(crate) fn render(kind: ChartType, chart: &Chart, style: &Style) -> String {
         ChartType::Pie => pie(chart, style, &mut svg, false),
         ChartType::Donut => pie(chart, style, &mut svg, true),
         ChartType::Line => line(chart, style, &mut svg),
+        ChartType::DivergingBar => diverging(chart, style, &mut svg),
+        ChartType::Points => points(chart, style, &mut svg),
     };
     format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart chart-{kind}" font-family="{font}" font-size="14" fill="{ink}" style="direction:ltr"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>"#,
@@ -163,7 +289,7 @@ fn legend(chart: &Chart, style: &Style, svg: &mut Svg, y: f64) -> f64 {
     let mut x = 0.0;
     let mut row = 0.0;
     for (i, s) in chart.series.iter().enumerate() {
-        let w = 26.0 + 8.0 * s.name.chars().count() as f64;
+        let w = 34.0 + 8.5 * s.name.chars().count() as f64;
         if x + w > W - 2.0 * PAD && x > 0.0 {
             x = 0.0;
             row += 22.0;
@@ -173,7 +299,11 @@ fn legend(chart: &Chart, style: &Style, svg: &mut Svg, y: f64) -> f64 {
         } else {
             (PAD + x, PAD + x + 20.0, "start")
         };
-        svg.rect(sx, y + row, 14.0, 14.0, style.color(i));
+        let color = match chart.scale {
+            Some(scale) => style.diverging_color(i, chart.series.len(), scale),
+            None => style.color(i).to_string(),
+        };
+        svg.rect(sx, y + row, 14.0, 14.0, &color);
         svg.text(tx, y + row + 12.0, anchor, "", &s.name);
         x += w;
     }
@@ -196,6 +326,11 @@ fn stacked(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
     let (x0, width) = (PAD, W - 2.0 * PAD);
     for (ci, cat) in chart.categories.iter().enumerate() {
         y += row_label(chart, svg, y, cat);
+        if chart.series.iter().any(|s| s.absent[ci]) {
+            absent_row(chart, style, svg, y, 26.0);
+            y += 26.0 + 14.0;
+            continue;
+        }
         let total: f64 = chart.series.iter().filter_map(|s| s.values[ci]).sum();
         let mut offset = 0.0;
         if total <= 0.0 {
@@ -227,12 +362,31 @@ fn stacked(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
     y + PAD - 14.0
 }
 
+/// A whole row drawn absent (suppressed), with the explanation in its middle.
+fn absent_row(chart: &Chart, style: &Style, svg: &mut Svg, y: f64, h: f64) {
+    svg.absent(PAD, y, W - 2.0 * PAD, h, &style.muted);
+    let muted = format!(r#" fill="{}" font-size="13""#, esc(&style.muted));
+    svg.text(
+        W / 2.0,
+        y + h / 2.0 + 5.0,
+        "middle",
+        &muted,
+        &chart.absent_label,
+    );
+}
+
 fn max_value(chart: &Chart) -> f64 {
     let m = chart
         .series
         .iter()
-        .flat_map(|s| s.values.iter().flatten())
-        .fold(0.0f64, |a, &b| a.max(b));
+        .flat_map(|s| {
+            s.values
+                .iter()
+                .flatten()
+                .copied()
+                .chain(s.ci.iter().flatten().map(|c| c.1))
+        })
+        .fold(0.0f64, f64::max);
     chart.ticks.last().map_or(m, |t| t.0.max(m)).max(1e-9)
 }
 
@@ -241,19 +395,41 @@ fn horizontal(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
     let max = max_value(chart);
     // Room for the value label at the end of the longest bar.
     let width = W - 2.0 * PAD - 70.0;
+    let at = |v: f64| {
+        if chart.rtl {
+            W - PAD - width * v / max
+        } else {
+            PAD + width * v / max
+        }
+    };
+    let muted = format!(r#" fill="{}" font-size="13""#, esc(&style.muted));
     for (ci, cat) in chart.categories.iter().enumerate() {
         y += row_label(chart, svg, y, cat);
         for (si, s) in chart.series.iter().enumerate() {
+            let (anchor, dir) = if chart.rtl {
+                ("end", -1.0)
+            } else {
+                ("start", 1.0)
+            };
+            if s.absent[ci] {
+                let x = if chart.rtl { W - PAD - 40.0 } else { PAD };
+                svg.absent(x, y, 40.0, 20.0, &style.muted);
+                let lx = at(0.0) + dir * 46.0;
+                svg.text(lx, y + 15.0, anchor, &muted, &chart.absent_label);
+                y += 24.0;
+                continue;
+            }
             let w = s.values[ci].map_or(0.0, |v| width * v / max);
             let color = style.color(if chart.series.len() == 1 { 0 } else { si });
-            let (x, lx, anchor) = if chart.rtl {
-                (W - PAD - w, W - PAD - w - 6.0, "end")
-            } else {
-                (PAD, PAD + w + 6.0, "start")
-            };
+            let x = if chart.rtl { W - PAD - w } else { PAD };
             svg.rect(x, y, w, 20.0, color);
+            let mut end = w;
+            if let Some((lo, hi)) = s.ci[ci] {
+                svg.whisker(true, at(lo), at(hi), y + 10.0, &style.ink);
+                end = end.max(width * hi / max);
+            }
             let label = s.labels[ci].as_deref().unwrap_or("—");
-            svg.text(lx, y + 15.0, anchor, "", label);
+            svg.text(at(0.0) + dir * (end + 6.0), y + 15.0, anchor, "", label);
             y += 24.0;
         }
         y += 10.0;
@@ -335,13 +511,31 @@ fn vertical(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
                 si
             } as f64;
             let x = start + bar * g;
+            if s.absent[ci] {
+                svg.absent(x + 1.0, bottom - 30.0, bar - 2.0, 30.0, &style.muted);
+                let muted = format!(r#" fill="{}" font-size="12""#, esc(&style.muted));
+                svg.text(
+                    x + bar / 2.0,
+                    bottom - 35.0,
+                    "middle",
+                    &muted,
+                    &chart.absent_mark,
+                );
+                continue;
+            }
+            let y_of = |v: f64| bottom - (bottom - top) * v / max;
             let h = s.values[ci].map_or(0.0, |v| (bottom - top) * v / max);
             let color = style.color(if chart.series.len() == 1 { 0 } else { si });
             svg.rect(x + 1.0, bottom - h, bar - 2.0, h, color);
+            let mut label_y = bottom - h - 5.0;
+            if let Some((lo, hi)) = s.ci[ci] {
+                svg.whisker(false, y_of(lo), y_of(hi), x + bar / 2.0, &style.ink);
+                label_y = label_y.min(y_of(hi) - 5.0);
+            }
             let label = s.labels[ci].as_deref().unwrap_or("—");
             svg.text(
                 x + bar / 2.0,
-                bottom - h - 5.0,
+                label_y,
                 "middle",
                 r#" font-size="12""#,
                 label,
@@ -462,7 +656,10 @@ fn pie(chart: &Chart, style: &Style, svg: &mut Svg, donut: bool) -> f64 {
 }
 
 fn line(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
-    let top = PAD + legend(chart, style, svg, PAD) + 16.0;
+    let top = PAD
+        + legend(chart, style, svg, PAD)
+        + 16.0
+        + if chart.breaks.is_empty() { 0.0 } else { 18.0 };
     let bottom = top + 200.0;
     let (left, right) = axes(chart, style, svg, top, bottom);
     let max = max_value(chart);
@@ -480,53 +677,292 @@ fn line(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
             (left + right) / 2.0
         }
     };
+    let y_of = |v: f64| bottom - (bottom - top) * v / max;
     for (ci, cat) in chart.categories.iter().enumerate() {
         svg.text(x_of(ci), bottom + 20.0, "middle", r#" font-size="13""#, cat);
     }
-    for (si, s) in chart.series.iter().enumerate() {
-        let color = style.color(si);
-        let pts: Vec<(f64, f64, &str)> = s
-            .values
-            .iter()
-            .enumerate()
-            .filter_map(|(ci, v)| {
-                v.map(|v| {
-                    (
-                        x_of(ci),
-                        bottom - (bottom - top) * v / max,
-                        s.labels[ci].as_deref().unwrap_or(""),
-                    )
-                })
-            })
-            .collect();
-        if pts.len() > 1 {
-            let d: Vec<String> = pts
-                .iter()
-                .map(|(x, y, _)| format!("{} {}", num(*x), num(*y)))
-                .collect();
-            let _ = write!(
-                svg.body,
-                r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="3" stroke-linejoin="round"/>"#,
-                d.join(" ")
-            );
+    // Breaks in the series: a dashed line between the two waves, labelled above the plot.
+    for (after, label) in &chart.breaks {
+        if after + 1 >= n {
+            continue;
         }
-        for (x, y, label) in pts {
+        let x = (x_of(*after) + x_of(after + 1)) / 2.0;
+        let _ = write!(
+            svg.body,
+            r#"<line class="break" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="{}" stroke-width="1.5" stroke-dasharray="5 4"/>"#,
+            num(top - 6.0),
+            num(bottom),
+            esc(&style.muted),
+            x = num(x)
+        );
+        let muted = format!(
+            r#" fill="{}" font-size="12" font-weight="600""#,
+            esc(&style.muted)
+        );
+        svg.text(x, top - 12.0, "middle", &muted, label);
+    }
+    let broken = |ci: usize| chart.breaks.iter().any(|(a, _)| *a == ci);
+    // The primary series last, over the others.
+    let mut order: Vec<usize> = (0..chart.series.len())
+        .filter(|&i| Some(i) != chart.primary)
+        .collect();
+    order.extend(chart.primary);
+    for si in order {
+        let s = &chart.series[si];
+        let color = style.color(si);
+        let full = chart.primary.is_none_or(|p| p == si);
+        // Runs of consecutive known values not cut by a break.
+        let mut runs: Vec<Vec<usize>> = Vec::new();
+        for ci in 0..chart.categories.len() {
+            if s.values[ci].is_none() {
+                runs.push(Vec::new());
+                continue;
+            }
+            match runs.last_mut() {
+                Some(run) if run.last().is_some_and(|&p| p + 1 == ci && !broken(p)) => run.push(ci),
+                _ => runs.push(vec![ci]),
+            }
+        }
+        for run in runs.iter().filter(|r| !r.is_empty()) {
+            let band: Vec<(usize, (f64, f64))> = run
+                .iter()
+                .filter_map(|&ci| s.ci[ci].map(|c| (ci, c)))
+                .filter(|_| full)
+                .collect();
+            if band.len() == run.len() && run.len() > 1 {
+                let mut pts: Vec<String> = band
+                    .iter()
+                    .map(|(ci, c)| format!("{},{}", num(x_of(*ci)), num(y_of(c.1))))
+                    .collect();
+                pts.extend(
+                    band.iter()
+                        .rev()
+                        .map(|(ci, c)| format!("{},{}", num(x_of(*ci)), num(y_of(c.0)))),
+                );
+                let _ = write!(
+                    svg.body,
+                    r#"<polygon class="ci" points="{}" fill="{color}" fill-opacity="0.16" stroke="none"/>"#,
+                    pts.join(" ")
+                );
+            } else {
+                for (ci, (lo, hi)) in band {
+                    svg.whisker(false, y_of(lo), y_of(hi), x_of(ci), color);
+                }
+            }
+            if run.len() > 1 {
+                let d: Vec<String> = run
+                    .iter()
+                    .filter_map(|&ci| {
+                        s.values[ci].map(|v| format!("{} {}", num(x_of(ci)), num(y_of(v))))
+                    })
+                    .collect();
+                let _ = write!(
+                    svg.body,
+                    r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="{}" stroke-linejoin="round"/>"#,
+                    d.join(" "),
+                    if full { 3 } else { 2 }
+                );
+            }
+        }
+        for ci in 0..chart.categories.len() {
+            let Some(v) = s.values[ci] else { continue };
+            let (x, y) = (x_of(ci), y_of(v));
             let _ = write!(
                 svg.body,
-                r#"<circle cx="{}" cy="{}" r="5" fill="{color}"/>"#,
+                r#"<circle cx="{}" cy="{}" r="{}" fill="{color}"/>"#,
                 num(x),
-                num(y)
+                num(y),
+                if full { 5 } else { 3 }
             );
-            svg.text(
-                x,
-                y - 10.0,
-                "middle",
-                r#" font-size="12" font-weight="600""#,
-                label,
-            );
+            if full {
+                // Above the interval's top when it has one.
+                let ly = s.ci[ci].map_or(y - 10.0, |c| (y - 10.0).min(y_of(c.1) - 6.0));
+                svg.text(
+                    x,
+                    ly,
+                    "middle",
+                    r#" font-size="12" font-weight="600""#,
+                    s.labels[ci].as_deref().unwrap_or(""),
+                );
+            }
         }
     }
     bottom + 20.0 + PAD + 8.0
+}
+
+/// Diverging stacked bars: the negative side of the scale from the centre line towards the
+/// reading start, the positive side towards the end, the neutral point split across the centre.
+fn diverging(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
+    let scale = chart.scale.unwrap_or(Scale {
+        negative: chart.series.len() / 2,
+        neutral: None,
+    });
+    let k = chart.series.len();
+    let mut y = PAD + legend(chart, style, svg, PAD);
+    let value = |si: usize, ci: usize| chart.series[si].values[ci].unwrap_or(0.0);
+    let half_neutral = |ci: usize| scale.neutral.map_or(0.0, |i| value(i, ci) / 2.0);
+    // Both sides on one scale: the longer side, rounded up to a quarter of 100.
+    let side = |ci: usize, range: std::ops::Range<usize>| -> f64 {
+        range.map(|si| value(si, ci)).sum::<f64>() + half_neutral(ci)
+    };
+    let first_positive = scale.negative + usize::from(scale.neutral.is_some());
+    let longest = (0..chart.categories.len())
+        .map(|ci| side(ci, 0..scale.negative).max(side(ci, first_positive..k)))
+        .fold(0.0f64, f64::max);
+    let extent = ((longest / 25.0).ceil() * 25.0).max(25.0);
+    // Room at both ends for the axis labels.
+    let (x0, width) = (PAD + 20.0, W - 2.0 * PAD - 40.0);
+    let centre = x0 + width / 2.0;
+    let per = width / 2.0 / extent;
+    // Reading start is left in LTR, right in RTL: the negative side goes there.
+    let toward_start = |x: f64| if chart.rtl { -x } else { x };
+    let top = y;
+    // The centre line under the bars: it shows between them, and never crosses a label.
+    let bottom = top + chart.categories.len() as f64 * (22.0 + 26.0 + 14.0);
+    svg.line(centre, top + 18.0, centre, bottom - 10.0, &style.ink, 1.5);
+    for (ci, cat) in chart.categories.iter().enumerate() {
+        y += row_label(chart, svg, y, cat);
+        if chart.series.iter().any(|s| s.absent[ci]) {
+            absent_row(chart, style, svg, y, 26.0);
+            y += 26.0 + 14.0;
+            continue;
+        }
+        let mut segments: Vec<(usize, f64, f64)> = Vec::new();
+        // Negative side, from the centre outwards: the point nearest the centre first.
+        let mut at = -half_neutral(ci);
+        for si in (0..scale.negative).rev() {
+            let v = value(si, ci);
+            segments.push((si, at - v, at));
+            at -= v;
+        }
+        if let Some(ni) = scale.neutral {
+            let h = half_neutral(ci);
+            segments.push((ni, -h, h));
+        }
+        let mut at = half_neutral(ci);
+        for si in first_positive..k {
+            let v = value(si, ci);
+            segments.push((si, at, at + v));
+            at += v;
+        }
+        for (si, a, b) in segments {
+            if b - a <= 0.0 {
+                continue;
+            }
+            let (xa, xb) = (
+                centre + toward_start(a) * per,
+                centre + toward_start(b) * per,
+            );
+            let (x, w) = (xa.min(xb), (xb - xa).abs());
+            let color = style.diverging_color(si, k, scale);
+            svg.rect(x, y, w, 26.0, &color);
+            if let Some(label) = &chart.series[si].labels[ci]
+                && w >= 10.0 + 8.0 * label.chars().count() as f64
+            {
+                let fill = format!(r#" fill="{}" font-weight="600""#, on(&color));
+                svg.text(x + w / 2.0, y + 18.0, "middle", &fill, label);
+            }
+        }
+        y += 26.0 + 14.0;
+    }
+    // The axis: the same ticks on both sides.
+    let muted = format!(r#" fill="{}" font-size="12""#, esc(&style.muted));
+    for (v, label) in &chart.ticks {
+        if *v > extent + 1e-9 {
+            continue;
+        }
+        for side in [-1.0, 1.0] {
+            if *v == 0.0 && side > 0.0 {
+                continue;
+            }
+            let x = centre + side * v * per;
+            svg.line(x, y - 10.0, x, y - 4.0, &style.muted, 1.0);
+            svg.text(x, y + 10.0, "middle", &muted, label);
+        }
+    }
+    y + 14.0 + PAD
+}
+
+/// Points with their interval, one row per category: series 0 is the point (a mean) with its
+/// whisker, series 1 (if any) a second marker (a median).
+fn points(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
+    let mut y = PAD + legend(chart, style, svg, PAD);
+    let lo = chart.ticks.first().map_or(0.0, |t| t.0);
+    let hi = max_value(chart).max(lo + 1e-9);
+    let (left, right) = (PAD + 8.0, W - PAD - 70.0);
+    let (left, right) = if chart.rtl {
+        (W - left, W - right)
+    } else {
+        (left, right)
+    };
+    let x_of = |v: f64| left + (right - left) * (v - lo) / (hi - lo);
+    let top = y;
+    let muted = format!(r#" fill="{}" font-size="13""#, esc(&style.muted));
+    for (ci, cat) in chart.categories.iter().enumerate() {
+        y += row_label(chart, svg, y, cat);
+        let cy = y + 10.0;
+        let Some(main) = chart.series.first() else {
+            break;
+        };
+        if main.absent[ci] {
+            let x = if chart.rtl { W - PAD - 40.0 } else { PAD };
+            svg.absent(x, y, 40.0, 20.0, &style.muted);
+            let lx = if chart.rtl { x - 6.0 } else { x + 46.0 };
+            let anchor = if chart.rtl { "end" } else { "start" };
+            svg.text(lx, y + 15.0, anchor, &muted, &chart.absent_label);
+            y += 34.0;
+            continue;
+        }
+        svg.line(left, cy, right, cy, &style.grid, 1.0);
+        let mut end = main.values[ci].map_or(left, x_of);
+        if let Some((a, b)) = main.ci[ci] {
+            svg.whisker(true, x_of(a), x_of(b), cy, &style.ink);
+            end = if chart.rtl {
+                x_of(a).min(x_of(b))
+            } else {
+                x_of(a).max(x_of(b))
+            };
+        }
+        if let Some(m) = chart.series.get(1).and_then(|s| s.values[ci]) {
+            let (x, c) = (x_of(m), style.color(1));
+            let _ = write!(
+                svg.body,
+                r#"<path d="M{} {}l6 6l-6 6l-6 -6Z" fill="{c}"/>"#,
+                num(x),
+                num(cy - 6.0)
+            );
+        }
+        if let Some(v) = main.values[ci] {
+            let _ = write!(
+                svg.body,
+                r#"<circle cx="{}" cy="{}" r="6" fill="{}"/>"#,
+                num(x_of(v)),
+                num(cy),
+                style.color(0)
+            );
+        }
+        let label = main.labels[ci].as_deref().unwrap_or("—");
+        let (lx, anchor) = if chart.rtl {
+            (end - 8.0, "end")
+        } else {
+            (end + 8.0, "start")
+        };
+        svg.text(lx, cy + 5.0, anchor, r#" font-weight="600""#, label);
+        y += 34.0;
+    }
+    // Axis at the bottom.
+    for (v, label) in &chart.ticks {
+        let x = x_of(*v);
+        svg.line(x, top + 18.0, x, y - 4.0, &style.grid, 1.0);
+        svg.text(
+            x,
+            y + 10.0,
+            "middle",
+            &format!(r#" fill="{}" font-size="12""#, esc(&style.muted)),
+            label,
+        );
+    }
+    y + 14.0 + PAD
 }
 
 #[cfg(test)]
@@ -540,6 +976,9 @@ mod tests {
             ink: "#111".into(),
             muted: "#555".into(),
             grid: "#ddd".into(),
+            diverging: ["#8c510a", "#d8b365", "#d9d4cc", "#5ab4ac", "#01665e"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 
@@ -550,19 +989,24 @@ mod tests {
             desc: "Oui : de 18 % à 94 %".into(),
             categories: vec!["Oujda".into(), "Safi".into()],
             series: vec![
-                Series {
-                    name: "Oui".into(),
-                    values: vec![Some(18.0), Some(76.0)],
-                    labels: vec![Some("18 %".into()), Some("76 %".into())],
-                },
-                Series {
-                    name: "Non".into(),
-                    values: vec![Some(82.0), None],
-                    labels: vec![Some("82 %".into()), None],
-                },
+                Series::new(
+                    "Oui".into(),
+                    vec![Some(18.0), Some(76.0)],
+                    vec![Some("18 %".into()), Some("76 %".into())],
+                ),
+                Series::new(
+                    "Non".into(),
+                    vec![Some(82.0), None],
+                    vec![Some("82 %".into()), None],
+                ),
             ],
             ticks: vec![(0.0, "0".into()), (100.0, "100".into())],
             rtl,
+            absent_label: "‡ n < 10".into(),
+            absent_mark: "‡".into(),
+            scale: None,
+            breaks: Vec::new(),
+            primary: None,
         }
     }
 
@@ -575,6 +1019,8 @@ mod tests {
             ChartType::Pie,
             ChartType::Donut,
             ChartType::Line,
+            ChartType::DivergingBar,
+            ChartType::Points,
         ] {
             let svg = render(kind, &chart(false), &style());
             assert!(svg.starts_with("<svg"), "{kind:?}");
@@ -615,6 +1061,60 @@ mod tests {
     fn missing_values_are_not_drawn_as_zero_labels() {
         let svg = render(ChartType::HorizontalBar, &chart(false), &style());
         assert!(svg.contains(">—</text>"), "unknown value shown as a dash");
+    }
+
+    #[test]
+    fn intervals_absent_cells_and_breaks_are_drawn() {
+        let mut c = chart(false);
+        c.series[0].ci = vec![Some((10.0, 27.0)), Some((70.0, 81.0))];
+        c.series[1].absent = vec![false, true];
+        let svg = render(ChartType::HorizontalBar, &c, &style());
+        assert_eq!(svg.matches(r#"<g class="ci">"#).count(), 2, "{svg}");
+        assert!(svg.contains(r#"class="absent""#) && svg.contains(">‡ n &lt; 10</text>"));
+        let stacked = render(ChartType::StackedBar, &c, &style());
+        assert!(
+            stacked.contains(r#"class="absent""#),
+            "the row of Safi is absent"
+        );
+        c.breaks = vec![(0, "rupture".into())];
+        let line = render(ChartType::Line, &c, &style());
+        assert!(line.contains(r#"class="break""#) && line.contains(">rupture</text>"));
+        assert!(!line.contains("<polyline"), "no line across the break");
+    }
+
+    #[test]
+    fn diverging_bars_put_the_negative_side_towards_the_reading_start() {
+        let mut c = chart(false);
+        c.categories = vec!["Tous".into()];
+        c.series = ["Non", "Neutre", "Oui"]
+            .iter()
+            .zip([30.0, 20.0, 50.0])
+            .map(|(n, v)| Series::new(n.to_string(), vec![Some(v)], vec![Some(format!("{v} %"))]))
+            .collect();
+        c.scale = Some(Scale {
+            negative: 1,
+            neutral: Some(1),
+        });
+        let x_of = |svg: &str, fill: &str| -> f64 {
+            // The bar, drawn after the legend's swatch of the same colour.
+            let at = svg.rfind(&format!(r#"fill="{fill}"/>"#)).unwrap();
+            let start = svg[..at].rfind("<rect x=\"").unwrap() + 9;
+            svg[start..].split('"').next().unwrap().parse().unwrap()
+        };
+        let s = style();
+        let neg = s.diverging_color(0, 3, c.scale.unwrap());
+        let pos = s.diverging_color(2, 3, c.scale.unwrap());
+        let ltr = render(ChartType::DivergingBar, &c, &s);
+        assert!(x_of(&ltr, &neg) < x_of(&ltr, &pos), "{ltr}");
+        c.rtl = true;
+        let rtl = render(ChartType::DivergingBar, &c, &s);
+        assert!(x_of(&rtl, &neg) > x_of(&rtl, &pos), "{rtl}");
+        // Neutral split across the centre line (x = 320): 30 + 10 on the left, on a scale of
+        // ±75 (the longer side, 60, rounded up) over 576 px.
+        assert_eq!(
+            x_of(&ltr, &neg),
+            num(320.0 - 40.0 * 288.0 / 75.0).parse::<f64>().unwrap()
+        );
     }
 
     #[test]

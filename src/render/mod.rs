@@ -166,6 +166,7 @@ pub(crate) fn prepare(site: &Site, opts: &Options) -> Result<Prepared, Error> {
         ink: c.ink.clone(),
         muted: c.muted.clone(),
         grid: c.grid.clone(),
+        diverging: c.diverging.clone(),
     };
     Ok(Prepared {
         langs,
@@ -829,7 +830,7 @@ fn indicators_context(
         let waves = env.waves.get(id).cloned().unwrap_or_default();
         let mut items = Vec::new();
         for w in &waves {
-            let html = fig.figure(w, w.chart, None)?;
+            let html = fig.figure(w, w.chart, None, figures::default_view(w))?;
             items.push(context::WaveCtx {
                 edition: edition_crumb(w),
                 year: site.editions[w.edition].meta.year,

@@ -173,6 +173,7 @@ pub(crate) fn validate(p: &Project) -> Diagnostics {
             "`paths.editions` and `paths.indicators` must differ",
         );
     }
+    statistics(site, sf, st, &mut c);
     c.text(&site.title, sf, st, "title");
     if let Some(t) = &site.description {
         c.text(t, sf, st, "description");
@@ -348,7 +349,11 @@ pub(crate) fn validate(p: &Project) -> Diagnostics {
                 for o in &i.options {
                     c.text(&o.label, &src.file, &src.text, "label");
                 }
-                for (t, field) in [(&i.source, "source"), (&i.note, "note")] {
+                for (t, field) in [
+                    (&i.source, "source"),
+                    (&i.note, "note"),
+                    (&i.break_note, "break_note"),
+                ] {
                     if let Some(t) = t {
                         c.text(t, &src.file, &src.text, field);
                     }
@@ -379,6 +384,35 @@ pub(crate) fn validate(p: &Project) -> Diagnostics {
     let mut d = c.diags;
     d.sort();
     d
+}
+
+/// `statistics:` of site.yaml: an interval level strictly between 0 and 1, and the caution
+/// threshold not below the publication threshold.
+fn statistics(site: &crate::load::schema::SiteFile, sf: &Path, st: &str, c: &mut Checker<'_>) {
+    let s = &site.statistics;
+    let level = s.confidence.value;
+    if !(level > 0.0 && level < 1.0) {
+        c.diags.push(
+            Diagnostic::at(
+                sf,
+                st,
+                s.confidence.pos,
+                format!("`statistics.confidence` must be between 0 and 1, got {level}"),
+            )
+            .with_hint("0.95 gives 95 % intervals"),
+        );
+    }
+    if s.caution_n.value < s.min_n.value {
+        c.diags.push(Diagnostic::at(
+            sf,
+            st,
+            s.caution_n.pos,
+            format!(
+                "`statistics.caution_n` ({}) is below `statistics.min_n` ({}): a value is published with a caution mark between the two",
+                s.caution_n.value, s.min_n.value
+            ),
+        ));
+    }
 }
 
 fn check_page(page: &PageSource, c: &mut Checker<'_>, p: &Project) {
