@@ -240,7 +240,11 @@ fn csv_exports_get_messages_that_say_what_to_do() {
     write(
         root,
         ind,
-        &text.replacen("    column: q1\n", "    column: q1\n    delimiter: \",\"\n", 1),
+        &text.replacen(
+            "    column: q1\n",
+            "    column: q1\n    delimiter: \",\"\n",
+            1,
+        ),
     );
     let before = read_tree(&root.join("public"));
     let case = Case { before, ..case };

@@ -525,7 +525,7 @@ fn page_name(file: &Path) -> Result<(String, String), Diagnostic> {
 }
 
 /// Bytes read at first for a page whose body is deferred: front matter is rarely longer.
-const HEAD_CHUNK: usize = 1024;
+const HEAD_CHUNK: usize = 256;
 
 fn read_page(
     root: &Path,

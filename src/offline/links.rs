@@ -7,6 +7,7 @@
 //! [`LinkCheck`] checks the files as they are rendered, in memory (`build`, `check` and
 //! `serve` all run it, so they reach the same verdict); [`check_dir`] checks a folder on disk.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -46,15 +47,13 @@ struct Page {
     refs: Vec<(String, bool)>, // (target, is_canonical)
 }
 
-/// What the check has seen so far: every file, and the ids and references of the pages and
-/// stylesheets (scanned as they arrive, on the rendering threads).
+/// The files of a folder on disk, and the ids and references of its pages and stylesheets
+/// ([`check_dir`]).
 #[derive(Default)]
 struct Seen {
     files: BTreeSet<String>,
     pages: BTreeMap<String, Page>,
     styles: BTreeMap<String, Vec<String>>,
-    /// The Markdown source of a page, to name it in a problem.
-    sources: BTreeMap<String, PathBuf>,
 }
 
 impl Seen {
@@ -90,12 +89,18 @@ impl Seen {
         report.problems = refs
             .par_iter()
             .filter_map(|&(from, target, canonical)| {
-                check_one(from, target, canonical, base_url, &self.files, &self.pages).map(|why| {
-                    Problem {
-                        page: from.clone(),
-                        target: target.to_string(),
-                        why,
-                    }
+                check_one(
+                    from,
+                    target,
+                    canonical,
+                    base_url,
+                    &|f| self.files.contains(f),
+                    &|p, id| self.pages.get(p).map(|page| page.ids.contains(id)),
+                )
+                .map(|why| Problem {
+                    page: from.clone(),
+                    target: target.to_string(),
+                    why,
                 })
             })
             .collect();
@@ -104,38 +109,208 @@ impl Seen {
     }
 }
 
+/// Strings of the pages' ids and references, each kept once (the navigation of 20,000 pages
+/// repeats the same addresses): the text in one arena, found again by its hash, with the
+/// strings of equal hash chained.
+#[derive(Default)]
+struct Interner {
+    arena: String,
+    /// Start, length and the next string of the same hash (`u32::MAX`: none).
+    spans: Vec<(u32, u32, u32)>,
+    /// Hash of a string → the last string with that hash.
+    index: std::collections::HashMap<u64, u32>,
+}
+
+impl Interner {
+    fn hash(s: &str) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        BuildHasherDefault::<DefaultHasher>::default().hash_one(s)
+    }
+
+    fn get(&self, i: u32) -> &str {
+        let (start, len, _) = self.spans[i as usize];
+        &self.arena[start as usize..(start + len) as usize]
+    }
+
+    fn find(&self, s: &str) -> Option<u32> {
+        let mut i = *self.index.get(&Self::hash(s))?;
+        loop {
+            if self.get(i) == s {
+                return Some(i);
+            }
+            i = self.spans[i as usize].2;
+            if i == u32::MAX {
+                return None;
+            }
+        }
+    }
+
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(i) = self.find(s) {
+            return i;
+        }
+        let i = self.spans.len() as u32;
+        let h = Self::hash(s);
+        let next = self.index.get(&h).copied().unwrap_or(u32::MAX);
+        self.spans
+            .push((self.arena.len() as u32, s.len() as u32, next));
+        self.arena.push_str(s);
+        self.index.insert(h, i);
+        i
+    }
+}
+
+/// A page as the sink keeps it: its path, and ranges of interned ids (sorted) and references
+/// (the canonical flag in the top bit) in its shard's `numbers`. Everything a page keeps lives
+/// in a few growing buffers per shard: 20,000 pages' small allocations, mixed with those of
+/// rendering, kept a third of the memory of a build out of reach.
+struct Kept {
+    path: u32,
+    ids: (u32, u32),
+    refs: (u32, u32),
+    /// The Markdown file the page comes from (interned), or `u32::MAX`.
+    source: u32,
+}
+
+const CANONICAL: u32 = 1 << 31;
+
+/// One part of what the sink has seen: pages are spread over shards by path, so the threads
+/// that render them rarely wait for each other.
+#[derive(Default)]
+struct Shard {
+    strings: Interner,
+    numbers: Vec<u32>,
+    /// Every file (interned paths).
+    files: Vec<u32>,
+    pages: Vec<Kept>,
+    styles: Vec<(String, Vec<String>)>,
+}
+
+impl Shard {
+    fn slice(&self, (start, len): (u32, u32)) -> &[u32] {
+        &self.numbers[start as usize..(start + len) as usize]
+    }
+}
+
+const SHARDS: usize = 16;
+
 /// The link check as a sink in front of `next`: every file passes on unchanged.
 pub(crate) struct LinkCheck<'a> {
     next: &'a dyn Sink,
-    seen: Mutex<Seen>,
+    shards: Vec<Mutex<Shard>>,
 }
 
 impl<'a> LinkCheck<'a> {
     pub(crate) fn new(next: &'a dyn Sink) -> Self {
         LinkCheck {
             next,
-            seen: Mutex::new(Seen::default()),
+            shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
         }
+    }
+
+    fn shard(&self, path: &str) -> std::sync::MutexGuard<'_, Shard> {
+        let h = Interner::hash(path) as usize;
+        self.shards[h % SHARDS]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// The problems found among every file seen, as errors naming the page (and its source).
     pub(crate) fn finish(&self, base_url: Option<&str>) -> (Report, Diagnostics) {
-        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        let report = seen.report(base_url);
+        let shards: Vec<std::sync::MutexGuard<'_, Shard>> = self
+            .shards
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()))
+            .collect();
+        let files: std::collections::HashSet<&str> = shards
+            .iter()
+            .flat_map(|s| s.files.iter().map(|&f| s.strings.get(f)))
+            .collect();
+        let pages: std::collections::HashMap<&str, (&Shard, &Kept)> = shards
+            .iter()
+            .flat_map(|s| {
+                s.pages
+                    .iter()
+                    .map(move |k| (s.strings.get(k.path), (&**s, k)))
+            })
+            .collect();
+        let has_id = |page: &str, id: &str| {
+            pages.get(page).map(|(shard, kept)| {
+                shard
+                    .strings
+                    .find(id)
+                    .is_some_and(|i| shard.slice(kept.ids).binary_search(&i).is_ok())
+            })
+        };
+        // Checked page by page, in parallel, without gathering every reference first (600,000
+        // of them on a 20,000-page site).
+        let list: Vec<(&str, &Shard, &Kept)> =
+            pages.iter().map(|(&p, &(s, k))| (p, s, k)).collect();
+        let styles: Vec<(&str, &str)> = shards
+            .iter()
+            .flat_map(|s| {
+                s.styles
+                    .iter()
+                    .flat_map(|(p, urls)| urls.iter().map(move |u| (p.as_str(), u.as_str())))
+            })
+            .collect();
+        let links = list
+            .iter()
+            .map(|(_, _, k)| k.refs.1 as usize)
+            .sum::<usize>()
+            + styles.len();
+        let check = |from: &str, target: &str, canonical: bool| {
+            check_one(
+                from,
+                target,
+                canonical,
+                base_url,
+                &|f| files.contains(f),
+                &has_id,
+            )
+            .map(|why| Problem {
+                page: from.to_string(),
+                target: target.to_string(),
+                why,
+            })
+        };
+        use rayon::prelude::*;
+        let mut problems: Vec<Problem> = list
+            .par_iter()
+            .flat_map_iter(|&(path, shard, kept)| {
+                shard.slice(kept.refs).iter().filter_map(move |&r| {
+                    check(path, shard.strings.get(r & !CANONICAL), r & CANONICAL != 0)
+                })
+            })
+            .chain(
+                styles
+                    .par_iter()
+                    .filter_map(|&(path, url)| check(path, url, false)),
+            )
+            .collect();
+        problems.sort();
+        let source = |page: &str| {
+            let (shard, kept) = pages.get(page)?;
+            (kept.source != u32::MAX).then(|| shard.strings.get(kept.source))
+        };
         let mut diags = Diagnostics::new();
-        for p in &report.problems {
+        for p in &problems {
+            let src = source(&p.page);
             let mut d = Diagnostic::file(
-                seen.sources
-                    .get(&p.page)
-                    .cloned()
-                    .unwrap_or_else(|| PathBuf::from(&p.page)),
+                PathBuf::from(src.unwrap_or(&p.page)),
                 format!("broken link `{}` in page {}: {}", p.target, p.page, p.why),
             );
-            if !seen.sources.contains_key(&p.page) {
+            if src.is_none() {
                 d = d.with_hint("the page is written by the theme's templates");
             }
             diags.push(d);
         }
+        let report = Report {
+            files: files.len(),
+            pages: pages.len(),
+            links,
+            problems,
+        };
         (report, diags)
     }
 }
@@ -144,26 +319,39 @@ impl Sink for LinkCheck<'_> {
     fn put(&self, output: Output<'_>) -> Result<(), Error> {
         if let Output::File(f) = &output {
             // Scan outside the lock: pages arrive from several threads.
-            let scanned = if f.path.ends_with(".html") {
-                (Some(scan_html(f.bytes)), None)
-            } else if f.path.ends_with(".css") {
-                (None, Some(css_urls(&String::from_utf8_lossy(f.bytes))))
-            } else {
-                (None, None)
-            };
-            let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-            seen.files.insert(f.path.to_string());
-            if let Some(src) = f.source {
-                seen.sources.insert(f.path.to_string(), src.to_path_buf());
+            let page = f.path.ends_with(".html").then(|| links_of(f.bytes));
+            let css = f
+                .path
+                .ends_with(".css")
+                .then(|| css_urls(&String::from_utf8_lossy(f.bytes)));
+            let mut shard = self.shard(f.path);
+            let path = shard.strings.id(f.path);
+            shard.files.push(path);
+            if let Some((ids, refs)) = page {
+                let mut ids: Vec<u32> = ids.iter().map(|i| shard.strings.id(i)).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let start = shard.numbers.len() as u32;
+                shard.numbers.extend(&ids);
+                let id_range = (start, ids.len() as u32);
+                let start = shard.numbers.len() as u32;
+                for (r, canonical) in &refs {
+                    let id = shard.strings.id(r) | if *canonical { CANONICAL } else { 0 };
+                    shard.numbers.push(id);
+                }
+                let source = match f.source {
+                    Some(src) => shard.strings.id(&crate::error::display_path(src)),
+                    None => u32::MAX,
+                };
+                shard.pages.push(Kept {
+                    path,
+                    ids: id_range,
+                    refs: (start, refs.len() as u32),
+                    source,
+                });
             }
-            match scanned {
-                (Some(page), _) => {
-                    seen.pages.insert(f.path.to_string(), page);
-                }
-                (_, Some(urls)) => {
-                    seen.styles.insert(f.path.to_string(), urls);
-                }
-                _ => {}
+            if let Some(urls) = css {
+                shard.styles.push((f.path.to_string(), urls));
             }
         }
         self.next.put(output)
@@ -198,13 +386,15 @@ pub fn check_dir(dir: &Path, base_url: Option<&str>) -> std::io::Result<Report> 
     Ok(seen.report(base_url))
 }
 
+/// Why `target` (a reference of page `from`) is broken, if it is. `has_file` says whether the
+/// site has a file; `has_id(page, id)` whether a page has an id (`None`: not a page).
 fn check_one(
     from: &str,
     target: &str,
     canonical: bool,
     base_url: Option<&str>,
-    files: &BTreeSet<String>,
-    pages: &BTreeMap<String, Page>,
+    has_file: &(dyn Fn(&str) -> bool + Sync),
+    has_id: &(dyn Fn(&str, &str) -> Option<bool> + Sync),
 ) -> Option<String> {
     let target = target.trim();
     if let Some(base) = base_url
@@ -250,14 +440,12 @@ fn check_one(
             None => return Some("leads outside the site folder".into()),
         }
     };
-    if !files.contains(&resolved) {
+    if !has_file(&resolved) {
         return Some(format!("no such file `{resolved}`"));
     }
     if let Some(frag) = fragment.filter(|f| !f.is_empty()) {
         let frag = percent_encoding::percent_decode_str(frag).decode_utf8_lossy();
-        if let Some(page) = pages.get(&resolved)
-            && !page.ids.contains(frag.as_ref())
-        {
+        if has_id(&resolved, &frag) == Some(false) {
             return Some(format!("no element with id `{frag}` in `{resolved}`"));
         }
     }
@@ -291,30 +479,38 @@ pub fn page_links(text: &str) -> (BTreeSet<String>, Vec<(String, bool)>) {
     (p.ids, p.refs)
 }
 
-fn scan_html(text: &[u8]) -> Page {
-    let mut page = Page::default();
+/// The ids (`id`, and `name` of `a`) and references (`href`, `src`, with whether the tag is
+/// `rel=canonical`) of a page, borrowed from it where no character reference needs decoding.
+type Links<'a> = (Vec<Cow<'a, str>>, Vec<(Cow<'a, str>, bool)>);
+
+fn links_of(text: &[u8]) -> Links<'_> {
+    let (mut ids, mut refs) = (Vec::new(), Vec::new());
     super::scan::scan(text, |e| {
         let super::scan::Event::Start(tag) = e else {
             return;
         };
-        if let Some(id) = tag.attr("id") {
-            page.ids.insert(id.to_string());
-        }
-        if tag.name == "a"
-            && let Some(name) = tag.attr("name")
-        {
-            page.ids.insert(name.to_string());
+        ids.extend(tag.attr("id"));
+        if tag.name == "a" {
+            ids.extend(tag.attr("name"));
         }
         let canonical = tag
             .attr("rel")
             .is_some_and(|r| r.split_whitespace().any(|x| x == "canonical"));
         for key in ["href", "src"] {
             if let Some(v) = tag.attr(key) {
-                page.refs.push((v.to_string(), canonical));
+                refs.push((v, canonical));
             }
         }
     });
-    page
+    (ids, refs)
+}
+
+fn scan_html(text: &[u8]) -> Page {
+    let (ids, refs) = links_of(text);
+    Page {
+        ids: ids.into_iter().map(Cow::into_owned).collect(),
+        refs: refs.into_iter().map(|(r, c)| (r.into_owned(), c)).collect(),
+    }
 }
 
 fn css_urls(text: &str) -> Vec<String> {

@@ -11,20 +11,63 @@
 
 use std::borrow::Cow;
 
-/// A start tag: its lower-case name and attributes (names lower case, values with character
-/// references decoded).
+/// A start tag: its name and its attributes, read when asked for (no allocation per tag).
 pub(crate) struct Tag<'a> {
     pub(crate) name: &'a str,
-    attrs: Vec<(&'a str, Cow<'a, str>)>,
+    /// The bytes after the name, up to the tag's end.
+    raw: &'a [u8],
 }
 
-impl Tag<'_> {
-    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_ref())
+impl<'a> Tag<'a> {
+    /// The value of attribute `name` (ASCII case ignored), character references decoded.
+    pub(crate) fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
+        attributes(self.raw)
+            .find(|(k, _)| k.eq_ignore_ascii_case(name.as_bytes()))
+            .map(|(_, v)| decode_bytes(v))
     }
+}
+
+/// The (name, raw value) pairs of a tag's attribute bytes.
+fn attributes(b: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() || b[i] == b'>' {
+            return None;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let key = &b[start..i];
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value: &[u8] = b"";
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                let vstart = i + 1;
+                let vend = memchr(q, &b[vstart..]).map_or(b.len(), |p| vstart + p);
+                value = &b[vstart..vend];
+                i = (vend + 1).min(b.len());
+            } else {
+                let vstart = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
+                value = &b[vstart..i];
+            }
+        }
+        Some((key, value))
+    })
+    .filter(|(k, _)| !k.is_empty())
 }
 
 /// What the scanner reports, in document order.
@@ -97,8 +140,8 @@ pub(crate) fn utf8(b: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(b)
 }
 
-/// Parses the start tag at the beginning of `s` (which starts with `<` and a letter); returns
-/// it and its length in bytes.
+/// The start tag at the beginning of `s` (which starts with `<` and a letter), and its
+/// length in bytes: up to the first `>` outside a quoted value.
 fn start_tag(s: &[u8]) -> (Tag<'_>, usize) {
     let b = s;
     let mut i = 1;
@@ -106,48 +149,34 @@ fn start_tag(s: &[u8]) -> (Tag<'_>, usize) {
         i += 1;
     }
     let name = ascii(&s[1..i]);
-    let mut attrs = Vec::new();
-    loop {
-        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-            i += 1;
-        }
-        if i >= b.len() || b[i] == b'>' {
-            break;
-        }
-        let start = i;
-        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
-            i += 1;
-        }
-        let key = ascii(&s[start..i]);
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let mut value: Cow<'_, str> = Cow::Borrowed("");
-        if i < b.len() && b[i] == b'=' {
-            i += 1;
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
-                let q = b[i];
-                let vstart = i + 1;
-                let vend = memchr(q, &b[vstart..]).map_or(b.len(), |p| vstart + p);
-                value = decode_bytes(&s[vstart..vend]);
-                i = (vend + 1).min(b.len());
-            } else {
-                let vstart = i;
-                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
-                    i += 1;
+    let attrs_start = i;
+    let mut quote = None;
+    while i < b.len() {
+        match (quote, b[i]) {
+            (None, b'>') => break,
+            (None, q @ (b'"' | b'\'')) => {
+                // A quote opens a value only after `=` (and spaces).
+                let before = b[attrs_start..i]
+                    .iter()
+                    .rev()
+                    .find(|c| !c.is_ascii_whitespace());
+                if before == Some(&b'=') {
+                    quote = Some(q);
                 }
-                value = decode_bytes(&s[vstart..i]);
             }
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
         }
-        if !key.is_empty() {
-            attrs.push((key, value));
-        }
+        i += 1;
     }
     let len = (i + 1).min(b.len());
-    (Tag { name, attrs }, len)
+    (
+        Tag {
+            name,
+            raw: &s[attrs_start..i.min(b.len())],
+        },
+        len,
+    )
 }
 
 fn decode_bytes(b: &[u8]) -> Cow<'_, str> {
@@ -222,9 +251,13 @@ mod tests {
             if let Event::Start(t) = e {
                 out.push((
                     t.name.to_string(),
-                    t.attrs
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                    attributes(t.raw)
+                        .map(|(k, v)| {
+                            (
+                                String::from_utf8_lossy(k).into_owned(),
+                                decode_bytes(v).into_owned(),
+                            )
+                        })
                         .collect(),
                 ));
             }

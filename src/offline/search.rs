@@ -169,7 +169,7 @@ fn read_page(html: &str) -> PageText {
         Event::Start(tag) => {
             let name = tag.name.as_bytes();
             if name == b"meta"
-                && tag.attr("name") == Some("description")
+                && tag.attr("name").as_deref() == Some("description")
                 && let Some(c) = tag.attr("content")
             {
                 page.description = c.to_string();
