@@ -59,12 +59,15 @@ pub mod internals {
     pub use crate::load::yaml;
     pub use crate::model::indicators::aggregate::{Spec, aggregate};
     pub use crate::model::{Date, Edition, Site};
+    pub use crate::offline::search::stem as search_words;
     pub use crate::render::markdown::{self, EmbedError, Hooks};
     pub use crate::render::policy;
     pub use crate::validate::freeze::key_position;
 
     /// The shipped project's model, for the content tests.
-    pub fn load_site(opts: &crate::Options) -> Result<(Site, crate::error::Diagnostics), crate::error::Error> {
+    pub fn load_site(
+        opts: &crate::Options,
+    ) -> Result<(Site, crate::error::Diagnostics), crate::error::Error> {
         crate::pipeline::load_site(opts, true)
             .map(|(site, warnings, _)| (site, warnings))
             .map_err(|f| f.error)
