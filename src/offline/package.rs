@@ -78,7 +78,7 @@ impl<'a> Packages<'a> {
                         continue;
                     }
                 };
-                let index = scope.map(|ei| search.index_files(site, li, Some(ei)));
+                let index = scope.map(|ei| search.index_files(site, li, ei));
                 written.push(self.one(site, &files, li, scope, root, index)?);
             }
         }

@@ -27,7 +27,7 @@ pub mod text;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use rayon::prelude::*;
 
@@ -97,8 +97,8 @@ struct Entry {
 /// navigation as they pass.
 pub struct Search<'a> {
     next: &'a dyn Sink,
-    entries: Mutex<Vec<Entry>>,
-    interner: Mutex<Interner>,
+    entries: RwLock<Vec<Entry>>,
+    interner: RwLock<Interner>,
     /// One word cache per rendering thread (and one for the others).
     caches: Vec<Mutex<FxMap<Box<str>, Word>>>,
 }
@@ -107,41 +107,55 @@ impl<'a> Search<'a> {
     pub fn new(next: &'a dyn Sink) -> Self {
         Search {
             next,
-            entries: Mutex::new(Vec::new()),
-            interner: Mutex::new(Interner::default()),
+            entries: RwLock::new(Vec::new()),
+            interner: RwLock::new(Interner::default()),
             caches: (0..=rayon::current_num_threads())
                 .map(|_| Mutex::new(FxMap::default()))
                 .collect(),
         }
     }
 
-    /// Writes the index scripts of every language into the next sink.
+    /// Writes the index scripts of every language into the next sink, the languages in
+    /// parallel, each script as soon as it is made.
     pub fn finish(&self, site: &Site) -> Result<(), Error> {
-        let files: Vec<Vec<(String, String)>> = (0..site.languages.len())
+        (0..site.languages.len())
             .into_par_iter()
-            .map(|li| self.index_files(site, li, None))
-            .collect();
-        for (path, js) in files.iter().flatten() {
-            self.next.put(Output::File(File {
-                path,
-                bytes: js.as_bytes(),
-                kind: Kind::Other,
-                source: None,
-            }))?;
-        }
-        Ok(())
+            .try_for_each(|li| {
+                self.write_index(site, li, None, &mut |path, js| {
+                    self.next.put(Output::File(File {
+                        path: &path,
+                        bytes: js.as_bytes(),
+                        kind: Kind::Other,
+                        source: None,
+                    }))
+                })
+            })
     }
 
-    /// The index scripts of language `li`, (path, script), the main one first. `edition`: only
-    /// that edition's pages (for its package), else every page of the language.
-    pub fn index_files(
+    /// The index scripts of language `li`, (path, script), the main one first, of that
+    /// edition's pages only (for its package).
+    pub fn index_files(&self, site: &Site, li: usize, edition: usize) -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        // Collecting cannot fail.
+        let _ = self.write_index(site, li, Some(edition), &mut |path, js| {
+            files.push((path, js));
+            Ok(())
+        });
+        files
+    }
+
+    /// Writes the index scripts of language `li` into `emit`. `edition`: only that edition's
+    /// pages, else every page of the language.
+    fn write_index(
         &self,
         site: &Site,
         li: usize,
         edition: Option<usize>,
-    ) -> Vec<(String, String)> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let interner = self.interner.lock().unwrap_or_else(|e| e.into_inner());
+        emit: &mut index::Emit<'_>,
+    ) -> Result<(), Error> {
+        // Read locks: the languages are written in parallel.
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        let interner = self.interner.read().unwrap_or_else(|e| e.into_inner());
         let mut chosen: Vec<&Entry> = entries
             .iter()
             .filter(|e| e.lang == li && (edition.is_none() || e.edition == edition))
@@ -184,7 +198,7 @@ impl<'a> Search<'a> {
             script: scripts.get(lang).copied().unwrap_or(""),
             scripts: &scripts,
         };
-        index::scripts(&input, &search_index_path(lang), index::LIMITS)
+        index::write(&input, &search_index_path(lang), index::LIMITS, emit)
     }
 
     /// The stems of a raw word, from this thread's cache or stemmed now.
@@ -199,7 +213,7 @@ impl<'a> Search<'a> {
                 }
             } else {
                 let forms = stem::forms(normal);
-                let mut interner = self.interner.lock().unwrap_or_else(|e| e.into_inner());
+                let mut interner = self.interner.write().unwrap_or_else(|e| e.into_inner());
                 let terms = forms
                     .iter()
                     .map(|f| interner.id(&f.stem))
@@ -373,7 +387,7 @@ impl Sink for Search<'_> {
             && let Kind::Page { lang, edition } = f.kind
         {
             let (page, scripts) = self.index_page(f.path, &String::from_utf8_lossy(f.bytes));
-            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
             entries.retain(|e| e.page.url != f.path);
             entries.push(Entry {
                 lang,

@@ -268,16 +268,25 @@
     });
   }
 
+  /* The postings of a stem, decoded once: [section, score, section, score…] (the format:
+     src/offline/search/index.rs). */
+  var DIGIT = {};
+  '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_'.split('').forEach(function (c, i) {
+    DIGIT[c.charCodeAt(0)] = i;
+  });
   var decoded = {};
   function postings(terms, term) {
     if (own.call(decoded, term)) { return decoded[term]; }
     var raw = terms[term];
-    var out = new Array(raw.length);
+    var out = [];
+    var n = 0;
     var section = 0;
-    for (var i = 0; i < raw.length; i += 2) {
-      section += raw[i];
-      out[i] = section;
-      out[i + 1] = raw[i + 1];
+    for (var i = 0; i < raw.length; i++) {
+      var v = DIGIT[raw.charCodeAt(i)];
+      if (v >= 32) { n = n * 32 + v - 32; continue; }
+      n = n * 32 + v;
+      if (out.length % 2 === 0) { section += n; out.push(section); } else { out.push(n); }
+      n = 0;
     }
     decoded[term] = out;
     return out;
