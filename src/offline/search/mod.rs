@@ -97,7 +97,8 @@ struct Entry {
 /// navigation as they pass.
 pub struct Search<'a> {
     next: &'a dyn Sink,
-    entries: RwLock<Vec<Entry>>,
+    /// By address (a page rendered again replaces its entry).
+    entries: RwLock<FxMap<String, Entry>>,
     interner: RwLock<Interner>,
     /// One word cache per rendering thread (and one for the others).
     caches: Vec<Mutex<FxMap<Box<str>, Word>>>,
@@ -107,7 +108,7 @@ impl<'a> Search<'a> {
     pub fn new(next: &'a dyn Sink) -> Self {
         Search {
             next,
-            entries: RwLock::new(Vec::new()),
+            entries: RwLock::new(FxMap::default()),
             interner: RwLock::new(Interner::default()),
             caches: (0..=rayon::current_num_threads())
                 .map(|_| Mutex::new(FxMap::default()))
@@ -157,7 +158,7 @@ impl<'a> Search<'a> {
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
         let interner = self.interner.read().unwrap_or_else(|e| e.into_inner());
         let mut chosen: Vec<&Entry> = entries
-            .iter()
+            .values()
             .filter(|e| e.lang == li && (edition.is_none() || e.edition == edition))
             .collect();
         // Pages arrive in any order: sorted, the index is the same every time.
@@ -189,7 +190,7 @@ impl<'a> Search<'a> {
                 (&e.page, g)
             })
             .collect();
-        let scripts = language_scripts(site, &entries);
+        let scripts = language_scripts(site, entries.values());
         let input = index::Input {
             lang,
             pages,
@@ -348,13 +349,16 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 /// The script most words of each language are written in (its code → name).
-fn language_scripts(site: &Site, entries: &[Entry]) -> BTreeMap<String, &'static str> {
+fn language_scripts<'e>(
+    site: &Site,
+    entries: impl Iterator<Item = &'e Entry> + Clone,
+) -> BTreeMap<String, &'static str> {
     site.languages
         .iter()
         .enumerate()
         .map(|(li, l)| {
             let [arabic, latin] = entries
-                .iter()
+                .clone()
                 .filter(|e| e.lang == li)
                 .fold([0u64; 2], |[a, b], e| {
                     [a + u64::from(e.scripts[0]), b + u64::from(e.scripts[1])]
@@ -388,13 +392,15 @@ impl Sink for Search<'_> {
         {
             let (page, scripts) = self.index_page(f.path, &String::from_utf8_lossy(f.bytes));
             let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-            entries.retain(|e| e.page.url != f.path);
-            entries.push(Entry {
-                lang,
-                edition,
-                page,
-                scripts,
-            });
+            entries.insert(
+                f.path.to_string(),
+                Entry {
+                    lang,
+                    edition,
+                    page,
+                    scripts,
+                },
+            );
         }
         self.next.put(output)
     }
