@@ -4,9 +4,11 @@ barometre project (OUT/barometre/): one edition per section, each page of the se
 narrative page of the edition, in French and Arabic, with the bench theme (bench/theme/),
 whose templates do the same work as the Hugo and Zola templates of gen_corpus.py.
 
-Usage: to_barometre.py OUT [--theme default]
-  reads OUT/corpus, writes OUT/barometre; `--theme default` uses the repository's default
-  theme instead of the bench theme (for `serve` latency on realistic pages).
+Usage: to_barometre.py OUT [--theme default] [--search] [--dest NAME]
+  reads OUT/corpus, writes OUT/barometre (or OUT/NAME); `--theme default` uses the
+  repository's default theme instead of the bench theme (for `serve` latency on realistic
+  pages); `--search` turns on the bench theme's search index (`theme.yaml`: `search: true`),
+  to time the index (BENCHMARKS.md).
 """
 import os
 import re
@@ -30,15 +32,18 @@ def q(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def main(out, theme="bench"):
+def main(out, theme="bench", search=False, dest="barometre"):
     src = os.path.join(out, "corpus")
-    dst = os.path.join(out, "barometre")
+    dst = os.path.join(out, dest)
     if os.path.exists(dst):
         shutil.rmtree(dst)
     os.makedirs(dst)
     theme_dir = (os.path.join(HERE, "theme") if theme == "bench"
                  else os.path.join(os.path.dirname(HERE), "themes", theme))
     shutil.copytree(theme_dir, os.path.join(dst, "themes", theme))
+    if search:
+        with open(os.path.join(dst, "themes", theme, "theme.yaml"), "w", encoding="utf-8") as f:
+            f.write("search: true\n")
     langs = ["fr", "ar"]
     home = {l: front(open(os.path.join(src, l, "_index.md"), encoding="utf-8").read()) for l in langs}
     with open(os.path.join(dst, "site.yaml"), "w", encoding="utf-8") as f:
@@ -82,4 +87,12 @@ if __name__ == "__main__":
         i = args.index("--theme")
         theme = args[i + 1]
         del args[i:i + 2]
-    main(args[0], theme)
+    dest = "barometre"
+    if "--dest" in args:
+        i = args.index("--dest")
+        dest = args[i + 1]
+        del args[i:i + 2]
+    search = "--search" in args
+    if search:
+        args.remove("--search")
+    main(args[0], theme, search, dest)

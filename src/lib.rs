@@ -63,6 +63,7 @@ pub mod internals {
     pub use crate::model::indicators::stats;
     pub use crate::model::{Date, Edition, Site};
     pub use crate::offline::links::page_links;
+    pub use crate::offline::search::stem as search_words;
     pub use crate::render::markdown::{self, EmbedError, Hooks};
     pub use crate::render::policy;
     pub use crate::validate::freeze::key_position;

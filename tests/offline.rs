@@ -1,6 +1,6 @@
 //! Reading offline and hosting mirrors: the print edition, `build --package`, `verify`,
-//! canonical links and `base_url`, the Atom feeds and the offline search index, on the
-//! `basic` fixture.
+//! canonical links and `base_url` and the Atom feeds, on the `basic` fixture (the search
+//! index: `tests/search.rs`).
 
 mod common;
 
@@ -432,54 +432,4 @@ fn atom_feed_announces_each_version_and_pages_link_it() {
         assert_eq!(alt[0]["href"], format!("../../../../{lang}/atom.xml"));
     }
     assert!(read(&public, "ar/atom.xml").contains("تصحيح."));
-}
-
-/// The JSON of a search index script.
-fn search_index(public: &Path, lang: &str) -> serde_json::Value {
-    let js = read(public, &format!("{lang}/search-index.{lang}.js"));
-    let start = js
-        .find(&format!("window.barometreSearch[\"{lang}\"] = "))
-        .expect("the global");
-    let json = js[start..].split_once(" = ").unwrap().1.trim_end();
-    serde_json::from_str(json.trim_end_matches(';')).unwrap()
-}
-
-#[test]
-fn search_index_per_language_with_folded_terms_and_relative_urls() {
-    let site = fixture("basic");
-    build_ok(site.path(), &[]);
-    let public = site.path().join("public");
-    let ar = search_index(&public, "ar");
-    let fr = search_index(&public, "fr");
-    // مقدمة (title) is indexed as مقدمه, الأهداف (heading) as الاهداف; Synthèse as synthese.
-    assert!(ar["terms"].get("مقدمه").is_some(), "{}", ar["terms"]);
-    assert!(ar["terms"].get("الاهداف").is_some(), "{}", ar["terms"]);
-    assert!(fr["terms"].get("synthese").is_some(), "{}", fr["terms"]);
-    assert!(fr["terms"].get("objectifs").is_some());
-    for (lang, index) in [("fr", &fr), ("ar", &ar)] {
-        let docs = index["docs"].as_array().unwrap();
-        // The home, 2 edition homes, 3 edition pages, 2 site pages: the pages a reader opens.
-        assert_eq!(docs.len(), 8, "{lang}");
-        for d in docs {
-            let url = d["u"].as_str().unwrap();
-            assert!(url.starts_with(&format!("{lang}/")), "{url}");
-            assert!(public.join(url).is_file(), "{url}");
-        }
-    }
-    // Every page with the site's chrome has the (hidden) box pointing to its language's index.
-    let page = read(&public, "ar/editions/2021-vague-test/intro/index.html");
-    let form = tags(&page)
-        .into_iter()
-        .find(|(n, a)| n == "form" && a.get("class").is_some_and(|c| c.contains("site-search")))
-        .expect("a search form")
-        .1;
-    assert!(form.contains_key("hidden"));
-    assert_eq!(form["data-index"], "../../../../ar/search-index.ar.js");
-    assert_eq!(form["data-root"], "../../../../");
-    let scripts: Vec<_> = tags(&page)
-        .into_iter()
-        .filter(|(n, _)| n == "script")
-        .filter_map(|(_, a)| a.get("src").cloned())
-        .collect();
-    assert_eq!(scripts, ["../../../../assets/js/search.js"]);
 }

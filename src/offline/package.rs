@@ -78,7 +78,7 @@ impl<'a> Packages<'a> {
                         continue;
                     }
                 };
-                let index = scope.map(|ei| search.index_js(site, li, Some(ei)));
+                let index = scope.map(|ei| search.index_files(site, li, ei));
                 written.push(self.one(site, &files, li, scope, root, index)?);
             }
         }
@@ -94,7 +94,7 @@ impl<'a> Packages<'a> {
         li: usize,
         scope: Option<usize>,
         root: Vec<u8>,
-        index: Option<String>,
+        index: Option<Vec<(String, String)>>,
     ) -> Result<Written, Error> {
         let lang = &site.languages[li].code;
         let (zip_path, prefix, newest) = match scope {
@@ -117,8 +117,14 @@ impl<'a> Packages<'a> {
             .filter(|(f, _)| f.starts_with(&prefix) || f.starts_with("assets/"))
             .map(|(f, b)| (f.clone(), b.to_vec()))
             .collect();
-        if let Some(js) = index {
-            chosen.insert(search_index_path(lang), js.into_bytes());
+        // An edition's own search index (its scripts replace the language's).
+        if let Some(files) = index {
+            let folder = search_index_path(lang);
+            let folder = folder.trim_end_matches(".js");
+            chosen.retain(|f, _| !f.starts_with(&format!("{folder}/")));
+            for (path, js) in files {
+                chosen.insert(path, js.into_bytes());
+            }
         }
         chosen.insert("index.html".into(), root);
         // The files the pages use (open data…), but no other page, and in an edition's package

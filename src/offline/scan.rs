@@ -19,6 +19,11 @@ pub(crate) struct Tag<'a> {
 }
 
 impl<'a> Tag<'a> {
+    /// Written `<…/>`.
+    pub(crate) fn self_closing(&self) -> bool {
+        self.raw.trim_ascii_end().ends_with(b"/")
+    }
+
     /// The value of attribute `name` (ASCII case ignored), character references decoded.
     pub(crate) fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
         attributes(self.raw)
@@ -205,7 +210,11 @@ pub(crate) fn decode(s: &str) -> Cow<'_, str> {
     while let Some(p) = rest.find('&') {
         out.push_str(&rest[..p]);
         rest = &rest[p..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // A reference is short: look for its `;` in the next bytes (never slicing the text
+        // inside a character).
+        let end = rest.as_bytes()[..rest.len().min(12)]
+            .iter()
+            .position(|&b| b == b';');
         let decoded = end.and_then(|e| {
             let name = &rest[1..e];
             let c = match name {

@@ -128,18 +128,20 @@ test('from the entry page to an Arabic narrative page and back to its French twi
   await close();
 });
 
-/** Types `query` in the search box and returns the result links (text, href, resolved). */
+/** Types `query` in the search box and returns the result links (the page's title, href,
+    resolved). More on the search: search.test.mjs. */
 async function searchFor(page, query) {
   const input = page.locator('#site-search-q');
   await input.fill('');
   await input.pressSequentially(query, { delay: 10 });
   await page.locator('.site-search-panel').waitFor({ state: 'visible' });
-  await page.waitForFunction(() => {
+  await page.waitForFunction((loading) => {
     const panel = document.querySelector('.site-search-panel');
-    return panel.querySelector('.site-search-results li') || panel.querySelector('.site-search-status').textContent;
-  });
+    const status = panel.querySelector('.site-search-status').textContent;
+    return panel.querySelector('.site-search-results li') || (status && status !== loading);
+  }, await page.locator('form.site-search').getAttribute('data-loading'));
   return page.locator('.site-search-results a').evaluateAll((as) =>
-    as.map((a) => ({ text: a.textContent, href: a.getAttribute('href'), url: a.href })));
+    as.map((a) => ({ text: a.querySelector('.site-search-title').textContent, href: a.getAttribute('href'), url: a.href })));
 }
 
 test('offline search in Arabic and French folds harakat, hamza and accents, and its results open', async () => {
