@@ -144,6 +144,7 @@ pub fn prepare(site: &Site, opts: &Options) -> Result<Prepared, Error> {
         let filters = templates::LangFilters {
             locale: Arc::clone(&locale),
             typography: lang.typography,
+            strings: Arc::new(t.clone()),
         };
         templates::register_locale_filters(&mut tera, &filters);
         let shared = context::language_globals(site, lang, &locale, opts.package);

@@ -8,6 +8,7 @@
 //! them without the theme asking, while `| safe` HTML (the page's converted Markdown, charts)
 //! is left as it is.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -18,20 +19,24 @@ use super::typography;
 use crate::error::{Diagnostic, Diagnostics, Position};
 use crate::load::ThemeSource;
 use crate::load::schema::Typography;
+use crate::validate::theme::category_name;
 
 /// What the filters of one language use.
 #[derive(Clone)]
 pub struct LangFilters {
     pub locale: Arc<Locale>,
     pub typography: Typography,
+    /// The language's UI strings (the forms of `plural`).
+    pub strings: Arc<BTreeMap<String, String>>,
 }
 
 impl LangFilters {
-    /// Filters with `locale` and no typography (to compile templates).
+    /// Filters with `locale` and no typography nor UI strings (to compile templates).
     pub fn bare(locale: Arc<Locale>) -> Self {
         LangFilters {
             locale,
             typography: Typography::None,
+            strings: Arc::default(),
         }
     }
 }
@@ -73,7 +78,7 @@ pub fn compile(theme: &ThemeSource, locale: Arc<Locale>) -> Result<Tera, Diagnos
     Ok(tera)
 }
 
-/// Adds the filters that depend on the language — numbers and dates per locale,
+/// Adds the filters that depend on the language — numbers, dates and counts per locale,
 /// inline Markdown with the language's typography — and its escape function.
 pub fn register_locale_filters(tera: &mut Tera, lang: &LangFilters) {
     tera.set_escape_fn(escape_fn(lang.typography));
@@ -99,10 +104,40 @@ pub fn register_locale_filters(tera: &mut Tera, lang: &LangFilters) {
             Ok(if month_only { l.month(d) } else { l.date(d) })
         },
     );
+    let l = Arc::clone(&lang.locale);
+    let strings = Arc::clone(&lang.strings);
+    tera.register_filter(
+        "plural",
+        move |v: Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let key: String = kwargs.must_get("key")?;
+            let digits: i64 = kwargs.get("digits")?.unwrap_or(0);
+            let n = v
+                .as_f64()
+                .ok_or_else(|| tera::Error::message(format!("plural: `{v}` is not a number")))?;
+            plural(&l, &strings, &key, n, digits.clamp(0, 6) as usize).map_err(tera::Error::message)
+        },
+    );
     let rules = lang.typography;
     tera.register_filter("markdown", move |v: &str, _: Kwargs, _: &State| {
         Value::safe_string(&super::markdown::inline_html_with(v, rules))
     });
+}
+
+/// The UI string `<key>.<category>` for the count `n` (`<key>.other` when the language has no
+/// form of its own for that category), its `{n}` replaced by `n` formatted per locale.
+pub fn plural(
+    locale: &Locale,
+    strings: &BTreeMap<String, String>,
+    key: &str,
+    n: f64,
+    max_fraction: usize,
+) -> Result<String, String> {
+    let (number, category) = locale.count(n, max_fraction);
+    let form = strings
+        .get(&format!("{key}.{}", category_name(category)))
+        .or_else(|| strings.get(&format!("{key}.other")))
+        .ok_or_else(|| format!("plural: no UI string `{key}.other` (the form of every count)"))?;
+    Ok(form.replace("{n}", &number))
 }
 
 /// How a language's instance escapes what it prints: its typography, then HTML escaping.
