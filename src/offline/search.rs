@@ -141,7 +141,14 @@ fn excerpt<S: AsRef<str>>(words: &[S]) -> String {
 }
 
 fn short(text: &str) -> String {
-    excerpt(&text.split_whitespace().collect::<Vec<_>>())
+    excerpt(&words(text).collect::<Vec<_>>())
+}
+
+/// The words of a text as the page shows them: split at breakable spaces only, so the
+/// no-break spaces of the typography (`Étude de cas\u{a0}: …`) stay in titles and excerpts.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}'))
+        .filter(|w| !w.is_empty())
 }
 
 /// What the index keeps of a rendered page.
@@ -199,7 +206,7 @@ fn read_page(html: &str) -> PageText {
                 } else if matches!(name, b"h1" | b"h2" | b"h3")
                     && let Some((level, h)) = heading.take()
                 {
-                    let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let h = words(&h).collect::<Vec<_>>().join(" ");
                     if level == 1 && page.title.is_empty() {
                         page.title = h;
                     } else if level > 1 {
@@ -218,11 +225,7 @@ fn read_page(html: &str) -> PageText {
             _ => {}
         }
     }
-    page.words = text
-        .split_whitespace()
-        .take(TEXT_WORDS)
-        .map(str::to_string)
-        .collect();
+    page.words = words(&text).take(TEXT_WORDS).map(str::to_string).collect();
     page
 }
 
