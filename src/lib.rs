@@ -55,16 +55,21 @@ pub mod internals {
     pub use crate::load::frontmatter;
     pub use crate::load::hash::{UNHASHED_KEYS, hex, without_keys};
     pub use crate::load::schema::EditionKind;
+    pub use crate::load::schema::Typography;
     pub use crate::load::schema::{EditionFile, FrontMatter, SiteFile};
     pub use crate::load::yaml;
     pub use crate::model::indicators::aggregate::{Spec, aggregate};
     pub use crate::model::{Date, Edition, Site};
     pub use crate::render::markdown::{self, EmbedError, Hooks};
     pub use crate::render::policy;
+    pub use crate::render::typography::{self, Prose};
+    pub use crate::validate::digits;
     pub use crate::validate::freeze::key_position;
 
     /// The shipped project's model, for the content tests.
-    pub fn load_site(opts: &crate::Options) -> Result<(Site, crate::error::Diagnostics), crate::error::Error> {
+    pub fn load_site(
+        opts: &crate::Options,
+    ) -> Result<(Site, crate::error::Diagnostics), crate::error::Error> {
         crate::pipeline::load_site(opts, true)
             .map(|(site, warnings, _)| (site, warnings))
             .map_err(|f| f.error)
