@@ -71,6 +71,10 @@ pub fn run(data: &[u8]) {
             first_line,
             root: "../../",
             id_prefix: "x-",
+            prose: barometre::internals::Prose {
+                typography: barometre::internals::Typography::French,
+                digit_groups: Some(barometre::Severity::Warning),
+            },
         },
         &FuzzHooks,
     );
@@ -78,6 +82,27 @@ pub fn run(data: &[u8]) {
         let _ = d.to_string();
     }
     let _ = markdown::inline_html(text);
+
+    // The typographic rules only turn spaces into no-break spaces or add them, and running
+    // them twice changes nothing.
+    {
+        use barometre::internals::{Typography::French, typography};
+        let once = typography::apply(French, text);
+        assert_eq!(
+            typography::apply(French, &once),
+            once,
+            "typography is not idempotent"
+        );
+        let letters = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert_eq!(
+            letters(&once),
+            letters(text),
+            "typography changed more than spaces"
+        );
+        for r in barometre::internals::digits::find(text) {
+            assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+        }
+    }
 
     // YAML into every input type.
     yaml_into::<SiteFile>(text);

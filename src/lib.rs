@@ -57,6 +57,7 @@ pub mod internals {
     pub use crate::load::frontmatter;
     pub use crate::load::hash::{UNHASHED_KEYS, hex, without_keys};
     pub use crate::load::schema::EditionKind;
+    pub use crate::load::schema::Typography;
     pub use crate::load::schema::{EditionFile, FrontMatter, SiteFile};
     pub use crate::load::yaml;
     pub use crate::model::indicators::aggregate::{Answer, Breakdown, Spec, aggregate};
@@ -66,6 +67,8 @@ pub mod internals {
     pub use crate::offline::search::stem as search_words;
     pub use crate::render::markdown::{self, EmbedError, Hooks};
     pub use crate::render::policy;
+    pub use crate::render::typography::{self, Prose};
+    pub use crate::validate::digits;
     pub use crate::validate::freeze::key_position;
 
     /// The shipped project's model, for the content tests.

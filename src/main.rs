@@ -37,7 +37,8 @@ enum Command {
         /// Output folder.
         #[arg(long, short, default_value = "public")]
         out: PathBuf,
-        /// Treat missing translations as errors.
+        /// Treat missing translations and numbers that read backwards in a right-to-left
+        /// language as errors.
         #[arg(long)]
         strict: bool,
         /// Accepted for compatibility: pages are no longer minified (it saved 3 % of their
@@ -52,7 +53,8 @@ enum Command {
     /// Run every validation of `build` (templates, links, published-edition integrity)
     /// without writing, and end with a summary table.
     Check {
-        /// Treat missing translations as errors.
+        /// Treat missing translations and numbers that read backwards in a right-to-left
+        /// language as errors.
         #[arg(long)]
         strict: bool,
     },
@@ -68,7 +70,8 @@ enum Command {
         /// Port on 127.0.0.1 (0: any free port; the address is printed).
         #[arg(long, short, default_value_t = 1111)]
         port: u16,
-        /// Treat missing translations as errors.
+        /// Treat missing translations and numbers that read backwards in a right-to-left
+        /// language as errors.
         #[arg(long)]
         strict: bool,
     },
@@ -82,7 +85,8 @@ enum Command {
     Publish {
         /// The edition id (its folder name under editions/).
         id: String,
-        /// Treat missing translations as errors.
+        /// Treat missing translations and numbers that read backwards in a right-to-left
+        /// language as errors.
         #[arg(long)]
         strict: bool,
     },

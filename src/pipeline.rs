@@ -132,12 +132,12 @@ pub(crate) fn load_site(
         error: Error::Input(d),
         integrity: integrity.clone(),
     };
-    let mut checks = crate::validate::validate(&project);
+    let strict = opts.strict || project.site.value.translation.strict;
+    let mut checks = crate::validate::validate(&project, strict);
     checks.sort();
     if checks.has_errors() {
         return Err(fail(checks, &integrity));
     }
-    let strict = opts.strict || project.site.value.translation.strict;
     let (site, mut warnings) = crate::model::build(project, strict).map_err(|mut d| {
         d.extend(checks.0.iter().cloned());
         d.sort();

@@ -116,6 +116,8 @@ impl PageSource {
 pub struct DataSource {
     pub name: String,
     pub file: PathBuf,
+    /// The file's text (for diagnostics about its values).
+    pub text: String,
     pub value: serde_json::Value,
 }
 
@@ -425,6 +427,7 @@ fn load_edition(
                         Ok(s) => ed.data.push(DataSource {
                             name,
                             file: s.file,
+                            text: s.text,
                             value: s.value,
                         }),
                         Err(d) => diags.push(d),

@@ -126,6 +126,23 @@ pub struct LanguageFile {
     pub locale: Option<Located<String>>,
     #[serde(default = "ltr")]
     pub dir: Direction,
+    /// The typographic rules applied to this language's texts when they are rendered
+    /// (`none` by default).
+    #[serde(default)]
+    pub typography: Typography,
+}
+
+/// A set of typographic rules applied at render time to the texts of a language (Markdown
+/// text, and the texts templates print), never to code, addresses or attributes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Typography {
+    /// Texts are published as written.
+    #[default]
+    None,
+    /// French rules: a narrow no-break space (U+202F) before `;`, `!`, `?` and inside « »,
+    /// a no-break space (U+00A0) before `:`.
+    French,
 }
 
 fn ltr() -> Direction {

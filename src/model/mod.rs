@@ -16,7 +16,7 @@ use std::sync::Arc;
 use serde_json::Value as Json;
 
 use crate::error::Diagnostics;
-use crate::load::schema::{Direction, EditionFile, Text};
+use crate::load::schema::{Direction, EditionFile, Text, Typography};
 use crate::load::{DataSource, EditionSource, PageSource, Project, ThemeSource};
 pub use crate::syntax::Date;
 pub(crate) use coverage::CoverageRow;
@@ -30,6 +30,8 @@ pub struct Language {
     /// CLDR locale for numbers and dates.
     pub locale: String,
     pub dir: Direction,
+    /// The typographic rules of the language's texts (`typography:` in site.yaml).
+    pub typography: Typography,
 }
 
 /// A text resolved in one language.
@@ -95,6 +97,9 @@ pub struct Site {
     pub base_url: Option<String>,
     pub editions_path: String,
     pub indicators_path: String,
+    /// `--strict` or `translation.strict`: missing translations and digit groups split by a
+    /// breakable space in a right-to-left text are errors.
+    pub strict: bool,
     /// Raw HTML in Markdown is kept (`markdown.unsafe_html` in site.yaml); it is escaped
     /// otherwise.
     pub unsafe_html: bool,
@@ -210,6 +215,7 @@ pub(crate) fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics
                     .as_ref()
                     .map_or_else(|| l.code.value.clone(), |x| x.value.clone()),
                 dir: l.dir,
+                typography: l.typography,
             })
             .collect(),
         default_language: cfg.default_language.value.clone(),
@@ -225,6 +231,7 @@ pub(crate) fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics
         }),
         editions_path: cfg.paths.editions.value.clone(),
         indicators_path: cfg.paths.indicators.value.clone(),
+        strict,
         unsafe_html: cfg.markdown.unsafe_html,
         theme,
         editions: Vec::new(),

@@ -99,6 +99,8 @@ pub(crate) struct FigureCtx {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct SampleCtx {
     pub respondents: Option<String>,
+    /// The number itself, for counts in words: `{{ s.respondents_count | plural(key="respondents") }}`.
+    pub respondents_count: Option<u64>,
     pub description: Option<String>,
 }
 
@@ -299,6 +301,7 @@ fn edition_ctx(site: &Site, e: &Edition, lang: &str, locale: &Locale) -> Edition
         .collect();
     let sample = m.sample.as_ref().map(|s| SampleCtx {
         respondents: s.respondents.map(|n| locale.integer(n as i64)),
+        respondents_count: s.respondents,
         description: s.description.as_ref().map(&mut text),
     });
     let key_figures = m

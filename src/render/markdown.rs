@@ -4,6 +4,11 @@
 //! blocks (e.g. ```` ```chart ````) handed to an embedder. The page policy of
 //! [`super::policy`] is applied here: raw HTML, dangerous addresses and external loads. Nesting
 //! is limited (a list 10,000 levels deep is an error, not a crash). Errors carry the file line.
+//!
+//! The prose of the page follows its language ([`Prose`]): the typographic rules of
+//! [`super::typography`] apply to text events only (not to code, addresses, image
+//! descriptions or raw HTML), and in a right-to-left language a number whose digit groups are
+//! split by a breakable space is reported (it would read backwards).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,7 +17,10 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use serde::Serialize;
 
 use super::policy;
+use super::typography::{self, Flow, Prose};
 use crate::error::{Diagnostic, Position, line_of};
+use crate::load::schema::Typography;
+use crate::validate::digits;
 
 /// Deepest nesting of lists, quotes and other blocks a page may have: far beyond any report,
 /// far below what an HTML parser (a browser's tree builder, our link check) handles.
@@ -77,6 +85,8 @@ pub struct Input<'a> {
     pub root: &'a str,
     /// Prefix for generated ids, so several fragments can share one HTML page.
     pub id_prefix: &'a str,
+    /// How the text's language treats its prose.
+    pub prose: Prose,
 }
 
 impl<'a> Input<'a> {
@@ -93,7 +103,13 @@ impl<'a> Input<'a> {
             first_line: src.body_line,
             root,
             id_prefix,
+            prose: Prose::default(),
         }
+    }
+
+    /// The same input, its prose treated as `prose` says.
+    pub fn with_prose(self, prose: Prose) -> Self {
+        Input { prose, ..self }
     }
 }
 
@@ -125,6 +141,9 @@ pub fn to_html(input: &Input<'_>, hooks: &dyn Hooks) -> Output {
         fence: None,
         raw: None,
         depth: 0,
+        flow: Flow::default(),
+        in_code: false,
+        in_image: 0,
     };
     for (event, range) in Parser::new_ext(input.body, options()).into_offset_iter() {
         if !c.event(event, range.start) {
@@ -157,6 +176,12 @@ struct Converter<'a, 'i> {
     /// Pending raw HTML block (with `unsafe_html`): its text and byte offset.
     raw: Option<(String, usize)>,
     depth: usize,
+    /// What the text of the current block ends with, for the typographic rules.
+    flow: Flow,
+    /// Inside an indented code block.
+    in_code: bool,
+    /// Inside an image (its text is the `alt` attribute).
+    in_image: usize,
 }
 
 impl<'i> Converter<'_, 'i> {
@@ -217,6 +242,7 @@ impl<'i> Converter<'_, 'i> {
             }
             _ => {}
         }
+        self.track(&event);
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 let info = info.split_whitespace().next().unwrap_or("").to_string();
@@ -314,6 +340,7 @@ impl<'i> Converter<'_, 'i> {
                 self.events.push(Event::Html("</div>".into()));
             }
             Event::Text(t) => {
+                let t = self.prose_text(t, offset);
                 if let Some((_, text)) = self.heading.as_mut() {
                     text.push_str(&t);
                 }
@@ -323,11 +350,83 @@ impl<'i> Converter<'_, 'i> {
                 if let Some((_, text)) = self.heading.as_mut() {
                     text.push_str(&t);
                 }
+                self.flow.word();
                 self.events.push(Event::Code(t));
+            }
+            Event::SoftBreak if self.flow.opened() => {
+                // « at the end of a line: its narrow space is written, the break would follow it.
+            }
+            e @ (Event::SoftBreak | Event::HardBreak) => {
+                self.flow.space();
+                self.events.push(e);
             }
             other => self.events.push(other),
         }
         true
+    }
+
+    /// Tracks where prose is (blocks, code, images) for the typographic flow.
+    fn track(&mut self, event: &Event<'i>) {
+        match event {
+            Event::Start(Tag::Image { .. }) => self.in_image += 1,
+            Event::End(TagEnd::Image) => {
+                self.in_image = self.in_image.saturating_sub(1);
+                self.flow.word();
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => self.in_code = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code = false,
+            Event::FootnoteReference(_) => self.flow.word(),
+            Event::Start(tag) if !is_inline(tag) => self.flow = Flow::default(),
+            Event::End(end) if !is_inline_end(end) => self.flow = Flow::default(),
+            _ => {}
+        }
+    }
+
+    /// A text event of the body: its digit groups checked in a right-to-left language, the
+    /// typographic rules applied (not in code or an image's description).
+    fn prose_text(&mut self, t: CowStr<'i>, offset: usize) -> CowStr<'i> {
+        if self.in_code || self.in_image > 0 {
+            return t;
+        }
+        if let Some(severity) = self.input.prose.digit_groups {
+            self.digit_groups(&t, offset, severity);
+        }
+        let rules = self.input.prose.typography;
+        if let Some(glue) = typography::glue(rules, &t)
+            && matches!(self.events.last(), Some(Event::SoftBreak))
+        {
+            self.events.pop();
+            self.events.push(Event::Text(glue.into()));
+            self.flow.space();
+        }
+        owned(typography::apply_flow(rules, &t, &mut self.flow)).map_or(t, CowStr::from)
+    }
+
+    /// Reports the numbers of `text` (a text event at byte `offset` of the body) that would
+    /// read backwards.
+    fn digit_groups(&mut self, text: &str, offset: usize, severity: crate::error::Severity) {
+        let body = self.input.body;
+        // A text borrowed from the body is located exactly; an unescaped one at its event.
+        let base = (text.as_ptr() as usize)
+            .checked_sub(body.as_ptr() as usize)
+            .filter(|&b| b + text.len() <= body.len())
+            .unwrap_or(offset);
+        for r in digits::find(text) {
+            let number = &text[r.clone()];
+            let at = body
+                .get(base..)
+                .and_then(|rest| rest.find(number))
+                .map_or(base, |i| base + i);
+            let (message, hint) = digits::explain(number);
+            let line = self.lines.line(at);
+            let d = self
+                .diag(at, message)
+                .with_hint(hint)
+                .grouped(digits::KIND, format!("line {line}"));
+            self.out
+                .diagnostics
+                .push(digits::with_severity(d, severity));
+        }
     }
 
     /// Inside a fenced block: collect its text, then hand it to the embedder.
@@ -485,6 +584,13 @@ impl<'i> Converter<'_, 'i> {
 /// Renders a short Markdown text (a label, a recommendation) without paragraphs or ids.
 /// Raw HTML in the text is escaped: data labels are text, never markup.
 pub fn inline_html(text: &str) -> String {
+    inline_html_with(text, Typography::None)
+}
+
+/// [`inline_html`], with the typographic rules `rules` applied to the text.
+pub fn inline_html_with(text: &str, rules: Typography) -> String {
+    let mut flow = Flow::default();
+    let mut in_image = 0usize;
     let parser = Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH)
         .filter(|e| {
             !matches!(
@@ -494,11 +600,67 @@ pub fn inline_html(text: &str) -> String {
         })
         .map(|e| match e {
             Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
-            other => other,
+            Event::Text(t) if in_image == 0 => Event::Text(
+                owned(typography::apply_flow(rules, &t, &mut flow)).map_or(t, CowStr::from),
+            ),
+            Event::Code(c) => {
+                flow.word();
+                Event::Code(c)
+            }
+            Event::SoftBreak => {
+                flow.space();
+                Event::SoftBreak
+            }
+            other => {
+                match &other {
+                    Event::Start(Tag::Image { .. }) => in_image += 1,
+                    Event::End(TagEnd::Image) => {
+                        in_image = in_image.saturating_sub(1);
+                        flow.word();
+                    }
+                    _ => {}
+                }
+                other
+            }
         });
     let mut html = String::with_capacity(text.len() + 16);
     pulldown_cmark::html::push_html(&mut html, parser);
     html.trim_end().to_string()
+}
+
+/// The new text when a rule changed it.
+fn owned(text: std::borrow::Cow<'_, str>) -> Option<String> {
+    match text {
+        std::borrow::Cow::Owned(s) => Some(s),
+        std::borrow::Cow::Borrowed(_) => None,
+    }
+}
+
+/// Tags inside a block's text: the typographic flow goes on through them.
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+fn is_inline_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
 }
 
 fn footnote_number(map: &mut HashMap<String, usize>, label: &str) -> usize {
@@ -629,6 +791,7 @@ mod tests {
             first_line: 4,
             root: "../../",
             id_prefix: "",
+            prose: Prose::default(),
         };
         to_html(&input, &NoHooks)
     }
@@ -726,6 +889,7 @@ mod tests {
             first_line: 4,
             root: "",
             id_prefix: "",
+            prose: Prose::default(),
         };
         let out = to_html(&input, &UnsafeHooks);
         assert!(out.html.contains("<b>bold</b>"), "{}", out.html);

@@ -21,6 +21,7 @@ pub(crate) mod paths;
 pub mod policy;
 pub(crate) mod print;
 pub(crate) mod templates;
+pub mod typography;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -134,13 +135,18 @@ pub(crate) fn prepare(site: &Site, opts: &Options) -> Result<Prepared, Error> {
     let mut langs = Vec::new();
     for (lang, locale) in site.languages.iter().zip(locales) {
         let mut tera = base.clone();
-        templates::register_locale_filters(&mut tera, Arc::clone(&locale));
         let t = site
             .theme
             .i18n
             .get(&lang.code)
             .map(|s| s.value.clone())
             .unwrap_or_default();
+        let filters = templates::LangFilters {
+            locale: Arc::clone(&locale),
+            typography: lang.typography,
+            strings: Arc::new(t.clone()),
+        };
+        templates::register_locale_filters(&mut tera, &filters);
         let shared = context::language_globals(site, lang, &locale, opts.package);
         let editions = shared
             .editions
@@ -489,10 +495,9 @@ fn chapter(env: &Env<'_>, lr: &LangRender, page: &Page, li: usize, body: &str) -
         edition: ed,
     };
     let id_prefix = format!("{}--", page.slug);
-    let md = markdown::to_html(
-        &markdown::Input::of_page(src, body, &root, &id_prefix),
-        &print_hooks,
-    );
+    let input = markdown::Input::of_page(src, body, &root, &id_prefix)
+        .with_prose(typography::Prose::of(site, &src.lang));
+    let md = markdown::to_html(&input, &print_hooks);
     if print::has_errors(&md.diagnostics) {
         // The page itself reports them.
         return None;
@@ -640,7 +645,9 @@ fn page_context(
         edition: page.edition,
         figures: lr.figures(site, &env.prepared.style, &root, &counter),
     };
-    let md = markdown::to_html(&markdown::Input::of_page(src, body, &root, ""), &hooks);
+    let input = markdown::Input::of_page(src, body, &root, "")
+        .with_prose(typography::Prose::of(site, &src.lang));
+    let md = markdown::to_html(&input, &hooks);
     if md.diagnostics.iter().any(Diagnostic::is_error) && !version.is_fallback() {
         return Err(md.diagnostics);
     }

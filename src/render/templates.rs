@@ -1,21 +1,52 @@
 //! The theme's Tera templates: compiled once, then one instance per language carrying that
 //! language's shared data (site, navigation, UI strings) as its global context, so each page's
 //! own context holds only the page.
+//!
+//! Each language's instance writes the texts it prints with autoescape through that
+//! language's typographic rules ([`super::typography`]) before escaping them: every text a
+//! theme prints from data or UI strings (titles, labels, `<title>`, descriptions) follows
+//! them without the theme asking, while `| safe` HTML (the page's converted Markdown, charts)
+//! is left as it is.
 
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::sync::Arc;
 
-use tera::{Kwargs, State, Tera, Value};
+use tera::{EscapeFn, Kwargs, State, Tera, Value};
 
 use super::locale::Locale;
+use super::typography;
 use crate::error::{Diagnostic, Diagnostics, Position};
 use crate::load::ThemeSource;
+use crate::load::schema::Typography;
+use crate::validate::theme::category_name;
+
+/// What the filters of one language use.
+#[derive(Clone)]
+pub(crate) struct LangFilters {
+    pub locale: Arc<Locale>,
+    pub typography: Typography,
+    /// The language's UI strings (the forms of `plural`).
+    pub strings: Arc<BTreeMap<String, String>>,
+}
+
+impl LangFilters {
+    /// Filters with `locale` and no typography nor UI strings (to compile templates).
+    pub(crate) fn bare(locale: Arc<Locale>) -> Self {
+        LangFilters {
+            locale,
+            typography: Typography::None,
+            strings: Arc::default(),
+        }
+    }
+}
 
 /// Compiles every template of the theme. All syntax errors are reported, with their location.
 /// Tera checks filter names when templates are added, so the locale filters are registered
 /// first (with `locale`); each language's instance then replaces them with its own.
 pub(crate) fn compile(theme: &ThemeSource, locale: Arc<Locale>) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
-    register_locale_filters(&mut tera, locale);
+    register_locale_filters(&mut tera, &LangFilters::bare(locale));
     // Compile one by one first, so each syntax error is reported (a batch stops at the first).
     let mut diags = Diagnostics::new();
     // (References to other templates are checked by the batch below.)
@@ -47,9 +78,11 @@ pub(crate) fn compile(theme: &ThemeSource, locale: Arc<Locale>) -> Result<Tera, 
     Ok(tera)
 }
 
-/// Adds the filters that depend on the language: numbers and dates per locale.
-pub(crate) fn register_locale_filters(tera: &mut Tera, locale: Arc<Locale>) {
-    let l = Arc::clone(&locale);
+/// Adds the filters that depend on the language — numbers, dates and counts per locale,
+/// inline Markdown with the language's typography — and its escape function.
+pub(crate) fn register_locale_filters(tera: &mut Tera, lang: &LangFilters) {
+    tera.set_escape_fn(escape_fn(lang.typography));
+    let l = Arc::clone(&lang.locale);
     tera.register_filter(
         "format_number",
         move |v: Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
@@ -60,7 +93,7 @@ pub(crate) fn register_locale_filters(tera: &mut Tera, locale: Arc<Locale>) {
             Ok(l.number(n, digits.clamp(0, 6) as usize))
         },
     );
-    let l = Arc::clone(&locale);
+    let l = Arc::clone(&lang.locale);
     tera.register_filter(
         "format_date",
         move |v: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
@@ -71,9 +104,52 @@ pub(crate) fn register_locale_filters(tera: &mut Tera, locale: Arc<Locale>) {
             Ok(if month_only { l.month(d) } else { l.date(d) })
         },
     );
-    tera.register_filter("markdown", |v: &str, _: Kwargs, _: &State| {
-        Value::safe_string(&super::markdown::inline_html(v))
+    let l = Arc::clone(&lang.locale);
+    let strings = Arc::clone(&lang.strings);
+    tera.register_filter(
+        "plural",
+        move |v: Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let key: String = kwargs.must_get("key")?;
+            let digits: i64 = kwargs.get("digits")?.unwrap_or(0);
+            let n = v
+                .as_f64()
+                .ok_or_else(|| tera::Error::message(format!("plural: `{v}` is not a number")))?;
+            plural(&l, &strings, &key, n, digits.clamp(0, 6) as usize).map_err(tera::Error::message)
+        },
+    );
+    let rules = lang.typography;
+    tera.register_filter("markdown", move |v: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&super::markdown::inline_html_with(v, rules))
     });
+}
+
+/// The UI string `<key>.<category>` for the count `n` (`<key>.other` when the language has no
+/// form of its own for that category), its `{n}` replaced by `n` formatted per locale.
+pub(crate) fn plural(
+    locale: &Locale,
+    strings: &BTreeMap<String, String>,
+    key: &str,
+    n: f64,
+    max_fraction: usize,
+) -> Result<String, String> {
+    let (number, category) = locale.count(n, max_fraction);
+    let form = strings
+        .get(&format!("{key}.{}", category_name(category)))
+        .or_else(|| strings.get(&format!("{key}.other")))
+        .ok_or_else(|| format!("plural: no UI string `{key}.other` (the form of every count)"))?;
+    Ok(form.replace("{n}", &number))
+}
+
+/// How a language's instance escapes what it prints: its typography, then HTML escaping.
+fn escape_fn(rules: Typography) -> EscapeFn {
+    match rules {
+        Typography::None => tera::escape_html,
+        Typography::French => escape_french,
+    }
+}
+
+fn escape_french(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    tera::escape_html(&typography::apply(Typography::French, input), out)
 }
 
 /// Converts a Tera error into a located diagnostic in the theme's files.

@@ -1,9 +1,11 @@
 //! Stage 2 — validate: checks that need the whole project, each reported with its location.
 //!
 //! Languages, ids and slugs, versions and dates, theme completeness ([`theme`]), the freeze of
-//! published editions ([`freeze`]). Checks of references between indicators are made while
+//! published editions ([`freeze`]), numbers that read backwards in a right-to-left language
+//! ([`digits`]). Checks of references between indicators are made while
 //! building the model, those of page bodies (links, chart blocks, raw HTML) while rendering.
 
+pub mod digits;
 pub(crate) mod freeze;
 pub(crate) mod theme;
 
@@ -92,8 +94,9 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Runs every whole-project check. Returns errors and warnings.
-pub(crate) fn validate(p: &Project) -> Diagnostics {
+/// Runs every whole-project check. Returns errors and warnings. `strict` (`--strict` or
+/// `translation.strict`) makes the digit groups of [`digits`] errors.
+pub(crate) fn validate(p: &Project, strict: bool) -> Diagnostics {
     let site = &p.site.value;
     let (sf, st) = (p.site.file.as_path(), p.site.text.as_str());
     let mut c = Checker {
@@ -381,6 +384,7 @@ pub(crate) fn validate(p: &Project) -> Diagnostics {
         }
     }
 
+    c.diags.extend(digits::check(p, strict));
     let mut d = c.diags;
     d.sort();
     d

@@ -1,11 +1,18 @@
 //! The theme contract (see `docs/THEMES.md`): the templates every theme provides, and the UI
 //! strings the engine itself writes into pages (chart summaries, table headers…), which every
 //! language file must have. A missing one is an error here rather than a raw key on a page.
+//!
+//! A UI string for counts has one form per CLDR plural category of the language
+//! (`respondents.one`, `respondents.few`, `respondents.other`…): every language needs its
+//! `other` form (the form of any count without one of its own), and a language whose small
+//! counts use a category it has no form for gets a warning.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::{Diagnostic, Diagnostics};
-use crate::load::Project;
+use icu_plurals::{PluralCategory, PluralRules};
+
+use crate::error::{Diagnostic, Diagnostics, Position};
+use crate::load::{Project, Source};
 
 /// Templates every theme must provide.
 pub(crate) const REQUIRED_TEMPLATES: &[&str] = &[
@@ -97,11 +104,18 @@ pub(crate) fn check(p: &Project, langs: &[&str]) -> Diagnostics {
     // UI strings: one file per language, all with the keys of the default language and the
     // keys the engine writes.
     let default = p.site.value.default_language.value.as_str();
-    let mut reference: BTreeSet<&str> = theme
+    let default_keys: Vec<&str> = theme
         .i18n
         .get(default)
         .map(|s| s.value.keys().map(String::as_str).collect())
         .unwrap_or_default();
+    // Plural forms are checked per language (each has the categories of its own rules).
+    let mut reference: BTreeSet<&str> = default_keys
+        .iter()
+        .copied()
+        .filter(|k| plural_base(k).is_none())
+        .collect();
+    let plurals: BTreeSet<&str> = default_keys.iter().filter_map(|k| plural_base(k)).collect();
     if has_indicators {
         reference.extend(ENGINE_STRINGS.iter().copied());
     }
@@ -121,6 +135,15 @@ pub(crate) fn check(p: &Project, langs: &[&str]) -> Diagnostics {
             );
             continue;
         };
+        let locale = p
+            .site
+            .value
+            .languages
+            .iter()
+            .find(|l| l.code.value == lang)
+            .and_then(|l| l.locale.as_ref())
+            .map_or(lang, |l| l.value.as_str());
+        diags.extend(plural_forms(src, locale, &plurals));
         let missing: Vec<&str> = reference
             .iter()
             .copied()
@@ -156,6 +179,84 @@ pub(crate) fn check(p: &Project, langs: &[&str]) -> Diagnostics {
                 )
                 .warning(),
             );
+        }
+    }
+    diags
+}
+
+/// The CLDR name of a plural category, as the suffix of a UI string key (`respondents.few`).
+pub(crate) fn category_name(c: PluralCategory) -> &'static str {
+    match c {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
+}
+
+fn by_count(examples: &BTreeMap<&'static str, u32>) -> Vec<&'static str> {
+    let mut v: Vec<(&u32, &&str)> = examples.iter().map(|(k, n)| (n, k)).collect();
+    v.sort();
+    v.into_iter().map(|(_, k)| *k).collect()
+}
+
+/// The count key of a plural form: `respondents` for `respondents.few`.
+pub(crate) fn plural_base(key: &str) -> Option<&str> {
+    let (base, category) = key.rsplit_once('.')?;
+    PluralCategory::get_for_cldr_string(category).map(|_| base)
+}
+
+/// The plural forms of one language's UI strings (`src`, for CLDR locale `locale`): each count
+/// key (of `required`, the default language's, and its own) needs an `other` form; a category
+/// that counts from 0 to 1000 fall into and that has no form is a warning.
+fn plural_forms(
+    src: &Source<BTreeMap<String, String>>,
+    locale: &str,
+    required: &BTreeSet<&str>,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let mut bases: BTreeSet<&str> = required.clone();
+    bases.extend(src.value.keys().filter_map(|k| plural_base(k)));
+    // Each category of the language with the smallest count that takes it.
+    let mut examples: BTreeMap<&'static str, u32> = BTreeMap::new();
+    if let Ok(rules) = icu_locale_core::Locale::try_from_str(locale)
+        .map_err(|_| ())
+        .and_then(|l| PluralRules::try_new_cardinal((&l).into()).map_err(|_| ()))
+    {
+        for n in 0..=1000u32 {
+            let name = category_name(rules.category_for(n));
+            examples.entry(name).or_insert(n);
+        }
+    }
+    for base in bases {
+        let line = src
+            .text
+            .split('\n')
+            .position(|l| l.starts_with(&format!("{base}.")))
+            .map_or(Position::default(), |i| Position::new(i + 1, 1));
+        let at = |message: String| Diagnostic::at(&src.file, &src.text, line, message);
+        if !src.value.contains_key(&format!("{base}.other")) {
+            diags.push(
+                at(format!("missing UI string `{base}.other`: the form of a count that has no form of its own"))
+                    .with_hint(format!("add `{base}.other: \"{{n}} …\"` ({{n}} is replaced by the number)")),
+            );
+            continue;
+        }
+        for (category, n) in &examples {
+            if !src.value.contains_key(&format!("{base}.{category}")) {
+                diags.push(
+                    at(format!(
+                        "`{base}` has no `{category}` form: counts such as {n} use `{base}.other`"
+                    ))
+                    .with_hint(format!(
+                        "CLDR gives `{locale}` counts the forms {}: add `{base}.{category}` if its grammar differs",
+                        by_count(&examples).join(", ")
+                    ))
+                    .warning(),
+                );
+            }
         }
     }
     diags

@@ -208,10 +208,15 @@ impl Reader {
     }
 }
 
-/// Words separated by single spaces.
+/// Words separated by single spaces. Split at breakable spaces only, so the no-break spaces
+/// of the typography (`Étude de cas\u{a0}: …`) stay in titles and snippets as the page shows
+/// them (terms are unchanged: `normalize` folds every non-letter to a space).
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
+    let words = s
+        .split(|c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}'))
+        .filter(|w| !w.is_empty());
+    for w in words {
         if !out.is_empty() {
             out.push(' ');
         }
