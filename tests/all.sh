@@ -10,6 +10,9 @@ cargo fmt --check
 echo "== cargo clippy"
 cargo clippy --locked --all-targets -- -D warnings
 
+echo "== minimum Rust version (rust-version in Cargo.toml)"
+python3 tests/msrv.py
+
 echo "== cargo test"
 cargo test --locked
 
