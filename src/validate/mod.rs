@@ -97,13 +97,28 @@ impl<'a> Checker<'a> {
 /// Runs every whole-project check. Returns errors and warnings. `strict` (`--strict` or
 /// `translation.strict`) makes the digit groups of [`digits`] errors.
 pub(crate) fn validate(p: &Project, strict: bool) -> Diagnostics {
-    let site = &p.site.value;
-    let (sf, st) = (p.site.file.as_path(), p.site.text.as_str());
     let mut c = Checker {
         langs: BTreeSet::new(),
         diags: Diagnostics::new(),
     };
+    check_site(p, &mut c);
+    let langs: Vec<&str> = c.langs.iter().copied().collect();
+    c.diags.extend(theme::check(p, &langs));
+    check_site_pages(p, &mut c);
+    for ed in &p.editions {
+        check_edition_file(ed, &mut c);
+        check_edition_parts(ed, &mut c, p);
+    }
+    c.diags.extend(digits::check(p, strict));
+    let mut d = c.diags;
+    d.sort();
+    d
+}
 
+/// `site.yaml`: languages, default language, base_url, section paths, statistics, texts.
+fn check_site<'a>(p: &'a Project, c: &mut Checker<'a>) {
+    let site = &p.site.value;
+    let (sf, st) = (p.site.file.as_path(), p.site.text.as_str());
     // Languages.
     if site.languages.is_empty() {
         c.diags.push(Diagnostic::file(
@@ -176,7 +191,7 @@ pub(crate) fn validate(p: &Project, strict: bool) -> Diagnostics {
             "`paths.editions` and `paths.indicators` must differ",
         );
     }
-    statistics(site, sf, st, &mut c);
+    statistics(site, sf, st, c);
     c.text(&site.title, sf, st, "title");
     if let Some(t) = &site.description {
         c.text(t, sf, st, "description");
@@ -184,11 +199,11 @@ pub(crate) fn validate(p: &Project, strict: bool) -> Diagnostics {
     if let Some(t) = &site.publisher {
         c.text(t, sf, st, "publisher");
     }
+}
 
-    let langs: Vec<&str> = c.langs.iter().copied().collect();
-    c.diags.extend(theme::check(p, &langs));
-
-    // Site-wide pages: their slug becomes `<lang>/<slug>/`, so it must not shadow a section.
+/// Site-wide pages: their slug becomes `<lang>/<slug>/`, so it must not shadow a section.
+fn check_site_pages(p: &Project, c: &mut Checker<'_>) {
+    let site = &p.site.value;
     let reserved: BTreeSet<&str> = [
         site.paths.editions.value.as_str(),
         site.paths.indicators.value.as_str(),
@@ -196,7 +211,7 @@ pub(crate) fn validate(p: &Project, strict: bool) -> Diagnostics {
     .into_iter()
     .collect();
     for page in &p.content {
-        check_page(page, &mut c, p);
+        check_page(page, c, p);
         if reserved.contains(page.slug.as_str()) {
             c.diags.push(
                 Diagnostic::file(
@@ -210,184 +225,186 @@ pub(crate) fn validate(p: &Project, strict: bool) -> Diagnostics {
             );
         }
     }
+}
 
-    for ed in &p.editions {
-        let (ef, et) = (ed.meta.file.as_path(), ed.meta.text.as_str());
-        let m: &EditionFile = &ed.meta.value;
-        if !is_valid_id(&ed.dir_name) {
-            c.diags.push(
-                Diagnostic::file(
-                    &ed.dir,
-                    format!(
-                        "edition folder `{}` must use only a-z, 0-9 and `-`",
-                        ed.dir_name
-                    ),
-                )
-                .with_hint("the folder name is the edition id and becomes part of its address"),
-            );
-        } else if m.id.value != ed.dir_name {
+/// An edition's `edition.yaml`: id, version, changelog, dates, texts, partners, key figures.
+fn check_edition_file(ed: &crate::load::EditionSource, c: &mut Checker<'_>) {
+    let (ef, et) = (ed.meta.file.as_path(), ed.meta.text.as_str());
+    let m: &EditionFile = &ed.meta.value;
+    if !is_valid_id(&ed.dir_name) {
+        c.diags.push(
+            Diagnostic::file(
+                &ed.dir,
+                format!(
+                    "edition folder `{}` must use only a-z, 0-9 and `-`",
+                    ed.dir_name
+                ),
+            )
+            .with_hint("the folder name is the edition id and becomes part of its address"),
+        );
+    } else if m.id.value != ed.dir_name {
+        c.err(
+            ef,
+            et,
+            m.id.pos,
+            format!(
+                "edition id `{}` differs from its folder name `{}`",
+                m.id.value, ed.dir_name
+            ),
+        );
+    }
+    let version = semver::Version::parse(&m.version.value);
+    if version.is_err() {
+        c.diags.push(
+            Diagnostic::at(
+                ef,
+                et,
+                m.version.pos,
+                format!("version `{}` is not a semantic version", m.version.value),
+            )
+            .with_hint("write it as MAJOR.MINOR.PATCH, e.g. 1.0.0"),
+        );
+    }
+    for entry in &m.changelog {
+        if semver::Version::parse(&entry.version.value).is_err() {
             c.err(
                 ef,
                 et,
-                m.id.pos,
+                entry.version.pos,
                 format!(
-                    "edition id `{}` differs from its folder name `{}`",
-                    m.id.value, ed.dir_name
+                    "changelog version `{}` is not a semantic version",
+                    entry.version.value
                 ),
             );
         }
-        let version = semver::Version::parse(&m.version.value);
-        if version.is_err() {
-            c.diags.push(
-                Diagnostic::at(
-                    ef,
-                    et,
-                    m.version.pos,
-                    format!("version `{}` is not a semantic version", m.version.value),
-                )
-                .with_hint("write it as MAJOR.MINOR.PATCH, e.g. 1.0.0"),
+        c.date(&entry.date.value, ef, et, entry.date.pos, "changelog date");
+        c.text(&entry.changes, ef, et, "changelog changes");
+    }
+    if m.status == Status::Published
+        && !m
+            .changelog
+            .iter()
+            .any(|e| e.version.value == m.version.value)
+    {
+        c.diags.push(
+            Diagnostic::at(
+                ef,
+                et,
+                m.version.pos,
+                format!(
+                    "published edition has no changelog entry for its version {}",
+                    m.version.value
+                ),
+            )
+            .with_hint("add `changelog: - version: …, date: …, changes: {…}` for this version"),
+        );
+    }
+    for (field, date) in [
+        ("dates.start", &m.dates.start),
+        ("dates.end", &m.dates.end),
+        ("dates.published", &m.dates.published),
+    ] {
+        if let Some(d) = date {
+            c.date(&d.value, ef, et, d.pos, field);
+        }
+    }
+    if let (Some(s), Some(e)) = (&m.dates.start, &m.dates.end)
+        && let (Some(a), Some(b)) = (Date::parse(&s.value), Date::parse(&e.value))
+        && b < a
+    {
+        c.err(ef, et, e.pos, "`dates.end` is before `dates.start`");
+    }
+    c.text(&m.title, ef, et, "title");
+    c.text(&m.summary, ef, et, "summary");
+    for partner in &m.partners {
+        c.text(&partner.name, ef, et, "partners.name");
+        if let Some(r) = &partner.role {
+            c.text(r, ef, et, "partners.role");
+        }
+        if let Some(u) = &partner.url
+            && !(u.value.starts_with("https://") || u.value.starts_with("http://"))
+        {
+            c.err(
+                ef,
+                et,
+                u.pos,
+                format!(
+                    "partner url must start with https:// or http://, got `{}`",
+                    u.value
+                ),
             );
         }
-        for entry in &m.changelog {
-            if semver::Version::parse(&entry.version.value).is_err() {
-                c.err(
-                    ef,
-                    et,
-                    entry.version.pos,
-                    format!(
-                        "changelog version `{}` is not a semantic version",
-                        entry.version.value
-                    ),
-                );
-            }
-            c.date(&entry.date.value, ef, et, entry.date.pos, "changelog date");
-            c.text(&entry.changes, ef, et, "changelog changes");
-        }
-        if m.status == Status::Published
-            && !m
-                .changelog
-                .iter()
-                .any(|e| e.version.value == m.version.value)
-        {
-            c.diags.push(
-                Diagnostic::at(
-                    ef,
-                    et,
-                    m.version.pos,
-                    format!(
-                        "published edition has no changelog entry for its version {}",
-                        m.version.value
-                    ),
-                )
-                .with_hint("add `changelog: - version: …, date: …, changes: {…}` for this version"),
+    }
+    if let Some(s) = &m.sample
+        && let Some(t) = &s.description
+    {
+        c.text(t, ef, et, "sample.description");
+    }
+    for k in &m.key_figures {
+        c.text(&k.label, ef, et, "key_figures.label");
+        if !k.value.is_finite() {
+            c.err(
+                ef,
+                et,
+                k.label.pos,
+                "key figure value is not a finite number",
             );
         }
-        for (field, date) in [
-            ("dates.start", &m.dates.start),
-            ("dates.end", &m.dates.end),
-            ("dates.published", &m.dates.published),
-        ] {
-            if let Some(d) = date {
-                c.date(&d.value, ef, et, d.pos, field);
-            }
-        }
-        if let (Some(s), Some(e)) = (&m.dates.start, &m.dates.end)
-            && let (Some(a), Some(b)) = (Date::parse(&s.value), Date::parse(&e.value))
-            && b < a
-        {
-            c.err(ef, et, e.pos, "`dates.end` is before `dates.start`");
-        }
-        c.text(&m.title, ef, et, "title");
-        c.text(&m.summary, ef, et, "summary");
-        for partner in &m.partners {
-            c.text(&partner.name, ef, et, "partners.name");
-            if let Some(r) = &partner.role {
-                c.text(r, ef, et, "partners.role");
-            }
-            if let Some(u) = &partner.url
-                && !(u.value.starts_with("https://") || u.value.starts_with("http://"))
-            {
-                c.err(
-                    ef,
-                    et,
-                    u.pos,
-                    format!(
-                        "partner url must start with https:// or http://, got `{}`",
-                        u.value
-                    ),
-                );
-            }
-        }
-        if let Some(s) = &m.sample
-            && let Some(t) = &s.description
-        {
-            c.text(t, ef, et, "sample.description");
-        }
-        for k in &m.key_figures {
-            c.text(&k.label, ef, et, "key_figures.label");
-            if !k.value.is_finite() {
-                c.err(
-                    ef,
-                    et,
-                    k.label.pos,
-                    "key figure value is not a finite number",
-                );
-            }
-        }
-        for page in &ed.pages {
-            check_page(page, &mut c, p);
-        }
-        if let Some(src) = &ed.dimensions {
-            for d in &src.value {
-                c.id(&d.id.value, &src.file, &src.text, d.id.pos, "dimension id");
-                c.text(&d.label, &src.file, &src.text, "label");
-                for m in &d.members {
-                    c.text(&m.label, &src.file, &src.text, "label");
-                }
-            }
-        }
-        if let Some(src) = &ed.indicators {
-            for i in &src.value {
-                c.text(&i.question, &src.file, &src.text, "question");
-                for o in &i.options {
-                    c.text(&o.label, &src.file, &src.text, "label");
-                }
-                for (t, field) in [
-                    (&i.source, "source"),
-                    (&i.note, "note"),
-                    (&i.break_note, "break_note"),
-                ] {
-                    if let Some(t) = t {
-                        c.text(t, &src.file, &src.text, field);
-                    }
-                }
-            }
-        }
-        // Published editions are frozen (content hash recorded by `barometre publish`).
-        c.diags.extend(freeze::diagnostics(
-            &ed.dir_name,
-            m,
-            ed.hash.as_deref(),
-            ef,
-            et,
-        ));
-        for data in &ed.data {
-            if !is_valid_id(&data.name) {
-                c.diags.push(Diagnostic::file(
-                    &data.file,
-                    format!(
-                        "data file name `{}` must use only a-z, 0-9 and `-`",
-                        data.name
-                    ),
-                ));
+    }
+}
+
+/// An edition's pages, dimensions, indicators and data files, and its freeze.
+fn check_edition_parts(ed: &crate::load::EditionSource, c: &mut Checker<'_>, p: &Project) {
+    let (ef, et) = (ed.meta.file.as_path(), ed.meta.text.as_str());
+    let m: &EditionFile = &ed.meta.value;
+    for page in &ed.pages {
+        check_page(page, c, p);
+    }
+    if let Some(src) = &ed.dimensions {
+        for d in &src.value {
+            c.id(&d.id.value, &src.file, &src.text, d.id.pos, "dimension id");
+            c.text(&d.label, &src.file, &src.text, "label");
+            for m in &d.members {
+                c.text(&m.label, &src.file, &src.text, "label");
             }
         }
     }
-
-    c.diags.extend(digits::check(p, strict));
-    let mut d = c.diags;
-    d.sort();
-    d
+    if let Some(src) = &ed.indicators {
+        for i in &src.value {
+            c.text(&i.question, &src.file, &src.text, "question");
+            for o in &i.options {
+                c.text(&o.label, &src.file, &src.text, "label");
+            }
+            for (t, field) in [
+                (&i.source, "source"),
+                (&i.note, "note"),
+                (&i.break_note, "break_note"),
+            ] {
+                if let Some(t) = t {
+                    c.text(t, &src.file, &src.text, field);
+                }
+            }
+        }
+    }
+    // Published editions are frozen (content hash recorded by `barometre publish`).
+    c.diags.extend(freeze::diagnostics(
+        &ed.dir_name,
+        m,
+        ed.hash.as_deref(),
+        ef,
+        et,
+    ));
+    for data in &ed.data {
+        if !is_valid_id(&data.name) {
+            c.diags.push(Diagnostic::file(
+                &data.file,
+                format!(
+                    "data file name `{}` must use only a-z, 0-9 and `-`",
+                    data.name
+                ),
+            ));
+        }
+    }
 }
 
 /// `statistics:` of site.yaml: an interval level strictly between 0 and 1, and the caution
