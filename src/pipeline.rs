@@ -213,36 +213,18 @@ pub fn build(opts: &Options, out: &Path) -> Result<Report, Failure> {
     write::check_output_dir(&opts.root, out)?;
     let progress = Progress::start(opts.progress);
     progress.stage("loading");
-    let (site, mut warnings, integrity) = load_site(opts, false)?;
+    let (site, warnings, integrity) = load_site(opts, false)?;
     let with = |error: Error| Failure {
         error,
         integrity: integrity.clone(),
     };
     let (staging, sink) = Staging::new(out).map_err(with)?;
-    progress.steps("rendering", planned_files(&site));
-    let counting = progress.counting(&sink);
-    let prepared = render::prepare(
-        &site,
-        &render::Options {
-            package: opts.package,
-        },
-    )
-    .map_err(with)?;
-    let rendered = render_site(&site, &prepared, &counting).map_err(with)?;
+    let rendered = render_with(&site, opts.package, &progress, "rendering", &sink).map_err(with)?;
     progress.stage("writing");
     let manifest = staging.commit(sink).map_err(with)?;
     progress.finish();
-    warnings.extend(rendered.report.warnings.0);
-    warnings.sort();
-    Ok(Report {
-        pages: rendered.pages,
-        files: manifest.files.len() + 1,
-        warnings,
-        coverage: site.coverage.clone(),
-        seconds: started.elapsed().as_secs_f64(),
-        packages: rendered.packages,
-        integrity,
-    })
+    let files = manifest.files.len() + 1;
+    Ok(report(started, &site, warnings, rendered, files, integrity))
 }
 
 /// Runs every validation of `build` — rendering and the offline link check of the rendered
@@ -251,28 +233,51 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
     let progress = Progress::start(opts.progress);
     progress.stage("loading");
-    let (site, mut warnings, integrity) = load_site(opts, false)?;
-    let with = |error: Error| Failure {
-        error,
-        integrity: integrity.clone(),
-    };
-    progress.steps("checking", planned_files(&site));
+    let (site, warnings, integrity) = load_site(opts, false)?;
     let sink = NullSink::default();
-    let counting = progress.counting(&sink);
-    let prepared = render::prepare(&site, &render::Options::default()).map_err(with)?;
-    let rendered = render_site(&site, &prepared, &counting).map_err(with)?;
+    let rendered =
+        render_with(&site, false, &progress, "checking", &sink).map_err(|error| Failure {
+            error,
+            integrity: integrity.clone(),
+        })?;
     progress.finish();
+    let files = rendered.files;
+    Ok(report(started, &site, warnings, rendered, files, integrity))
+}
+
+/// Prepares the templates and renders `site` into `sink`, counting files on `progress`.
+fn render_with(
+    site: &Site,
+    package: bool,
+    progress: &Progress,
+    stage: &'static str,
+    sink: &dyn Sink,
+) -> Result<Rendered, Error> {
+    progress.steps(stage, planned_files(site));
+    let counting = progress.counting(sink);
+    let prepared = render::prepare(site, &render::Options { package })?;
+    render_site(site, &prepared, &counting)
+}
+
+fn report(
+    started: Instant,
+    site: &Site,
+    mut warnings: Diagnostics,
+    rendered: Rendered,
+    files: usize,
+    integrity: Integrity,
+) -> Report {
     warnings.extend(rendered.report.warnings.0);
     warnings.sort();
-    Ok(Report {
+    Report {
         pages: rendered.pages,
-        files: rendered.files,
+        files,
         warnings,
         coverage: site.coverage.clone(),
         seconds: started.elapsed().as_secs_f64(),
-        packages: Vec::new(),
+        packages: rendered.packages,
         integrity,
-    })
+    }
 }
 
 /// About how many files render writes for `site`, for a progress bar: per language the home,
