@@ -74,7 +74,7 @@ fn charts_are_accessible_escaped_and_localised() {
     let i = charts[0].find(">الشمال</text>").unwrap();
     let tag = &charts[0][charts[0][..i].rfind("<text").unwrap()..i];
     assert!(
-        tag.contains("text-anchor=\"end\"") && tag.contains("x=\"628\""),
+        tag.contains("text-anchor=\"end\"") && tag.contains("x=\"308\""),
         "{tag}"
     );
 }
@@ -919,7 +919,9 @@ fn waves_broken_down_differently_compare_their_totals_and_say_which_is_missing()
         "fr/indicateurs/confiance/index.html",
     );
     // 2024's whole sample: oui 1 + 1 + 2 = 4 of 9 → 44,4 %; 2022 has no figure for it.
-    let desc_at = page.find("<desc id=\"trend-").expect("a trend");
+    let desc_at = page
+        .find("<desc id=\"fig-confiance--trend")
+        .expect("a trend");
     let desc = &page[desc_at..desc_at + page[desc_at..].find("</desc>").unwrap()];
     assert!(desc.contains("Ensemble (2024) : 44,4\u{a0}%"), "{desc}");
     assert!(

@@ -173,6 +173,9 @@ pub struct ThemeSource {
     /// UI strings per language code, from `i18n/<lang>.yaml`.
     pub i18n: BTreeMap<String, Source<BTreeMap<String, String>>>,
     pub static_files: Vec<StaticFile>,
+    /// `raster-fonts/*.ttf|otf`: the fonts the PNG figures are drawn with (not copied into the
+    /// site; resvg reads TrueType/OpenType only, and no system font is used).
+    pub raster_fonts: Vec<StaticFile>,
     /// `theme.yaml` (chart palette and fonts); defaults when absent.
     pub config: schema::ThemeFile,
 }
@@ -733,12 +736,35 @@ fn load_theme(
             Err(d) => diags.push(d),
         }
     }
+    let fdir = dir.join("raster-fonts");
+    let mut raster_fonts = Vec::new();
+    for f in walk_files(root, &fdir, diags) {
+        let font = f
+            .rel
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("ttf") || e.eq_ignore_ascii_case("otf"));
+        let Ok(rel) = f.rel.strip_prefix(&fdir) else {
+            continue;
+        };
+        if !font {
+            continue;
+        }
+        match read_bytes(root, &f.rel) {
+            Ok(bytes) => raster_fonts.push(StaticFile {
+                rel: rel.to_path_buf(),
+                bytes,
+            }),
+            Err(d) => diags.push(d),
+        }
+    }
     Some(ThemeSource {
         name: name.to_string(),
         dir,
         templates,
         i18n,
         static_files,
+        raster_fonts,
         config,
     })
 }

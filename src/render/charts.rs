@@ -92,8 +92,67 @@ pub(crate) struct Style {
     pub diverging: Vec<String>,
 }
 
-const W: f64 = 640.0;
+/// The width of every chart, in SVG units. Narrow on purpose: a phone draws it at about its
+/// own width (288–358 CSS px on a 320–390 px screen), so a 14-unit text is 12.6–15.7 px; a
+/// desktop caps it with a CSS `max-inline-size` (site.css), so text stays near body size.
+pub(crate) const W: f64 = 320.0;
 const PAD: f64 = 12.0;
+/// The smallest text drawn (units): 12.6 CSS px at the narrowest phone width.
+const SMALL: f64 = 14.0;
+
+/// The width of `s` drawn at `size` units, estimated (no font metrics at render time): per
+/// character class, generous for Noto Sans and Noto Naskh Arabic. Format characters (direction
+/// marks, isolates) take no room; a narrow no-break space a quarter of an em.
+pub(crate) fn text_width(s: &str, size: f64, bold: bool) -> f64 {
+    let em: f64 = s
+        .chars()
+        .map(|c| match c {
+            '\u{200B}'..='\u{200F}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{061C}' => 0.0,
+            '\u{202F}' | '\u{2009}' | '\u{200A}' => 0.25,
+            ' ' | '\u{00A0}' => 0.28,
+            '0'..='9' => 0.58,
+            '%' | '\u{066A}' => 0.86,
+            '.' | ',' | ':' | ';' | '\'' | '’' | '|' | 'i' | 'l' | 'j' | 'í' | 'î' | 'ï' => {
+                0.3
+            }
+            'm' | 'w' | 'M' | 'W' | '—' | '…' => 0.9,
+            'A'..='Z' => 0.66,
+            '\u{0600}'..='\u{06FF}' => 0.5,
+            _ => 0.57,
+        })
+        .sum();
+    em * size * if bold { 1.07 } else { 1.0 }
+}
+
+/// The WCAG relative luminance of `#rrggbb`.
+fn luminance(hex: &str) -> f64 {
+    let hex = hex.trim_start_matches('#');
+    let channel = |i: usize| {
+        hex.get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .map_or(0.0, |v| {
+                let c = f64::from(v) / 255.0;
+                if c <= 0.03928 {
+                    c / 12.92
+                } else {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                }
+            })
+    };
+    0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+}
+
+/// The WCAG contrast ratio of two `#rrggbb` colours.
+pub(crate) fn contrast(a: &str, b: &str) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// The background charts are drawn on (the figure's card, and the standalone files).
+pub(crate) const BACKGROUND: &str = "#ffffff";
 
 /// Escapes text for SVG/XML content and attribute values.
 pub(crate) fn esc(s: &str) -> String {
@@ -163,28 +222,70 @@ fn mix(a: &str, b: &str, t: f64) -> String {
 
 /// Picks white or dark text for a label drawn on `bg` (`#rrggbb`), for contrast.
 fn on(bg: &str) -> &'static str {
-    let hex = bg.trim_start_matches('#');
-    let channel = |i: usize| {
-        hex.get(i..i + 2)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .map_or(0.0, |v| {
-                let c = f64::from(v) / 255.0;
-                if c <= 0.03928 {
-                    c / 12.92
-                } else {
-                    ((c + 0.055) / 1.055).powf(2.4)
-                }
-            })
-    };
-    let lum = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
-    if lum > 0.35 { "#1d2327" } else { "#ffffff" }
+    if luminance(bg) > 0.35 {
+        "#1d2327"
+    } else {
+        "#ffffff"
+    }
 }
 
 struct Svg {
     body: String,
+    /// The id of the hatching pattern (unique on the page: the chart's id).
+    hatch: String,
+    /// Was the pattern used (then `<defs>` is written)?
+    hatched: bool,
+    /// Outline of marks too light for the background (3:1).
+    outline: String,
 }
 
 impl Svg {
+    /// A data mark of series `si`: filled with `fill`; every other series hatched, so colour
+    /// is never the only cue; outlined when its colour has less than 3:1 against the
+    /// background.
+    fn mark(&mut self, x: f64, y: f64, w: f64, h: f64, fill: &str, si: usize) {
+        let stroke = if contrast(fill, BACKGROUND) < 3.0 {
+            format!(r#" stroke="{}" stroke-width="1""#, esc(&self.outline))
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            self.body,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}"{stroke}/>"#,
+            num(x),
+            num(y),
+            num(w.max(0.0)),
+            num(h.max(0.0)),
+            esc(fill)
+        );
+        if si % 2 == 1 && w > 0.0 && h > 0.0 {
+            self.hatched = true;
+            // Dark lines on a colour that carries white labels, light lines on a light one:
+            // either way the hatching adds contrast to the label over it.
+            let class = if on(fill) == "#ffffff" { "d" } else { "l" };
+            let _ = write!(
+                self.body,
+                r#"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{}-{class})"/>"#,
+                num(x),
+                num(y),
+                num(w.max(0.0)),
+                num(h.max(0.0)),
+                esc(&self.hatch)
+            );
+        }
+    }
+
+    /// The `<defs>` of the hatching patterns, when used.
+    fn defs(&self) -> String {
+        if !self.hatched {
+            return String::new();
+        }
+        let id = esc(&self.hatch);
+        format!(
+            r##"<defs><pattern id="{id}-d" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="6" fill="#000000" fill-opacity="0.3"/></pattern><pattern id="{id}-l" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="6" fill="#ffffff" fill-opacity="0.5"/></pattern></defs>"##
+        )
+    }
+
     fn text(&mut self, x: f64, y: f64, anchor: &str, style: &str, s: &str) {
         let _ = write!(
             self.body,
@@ -251,10 +352,13 @@ impl Svg {
     }
 }
 
-/// Renders `chart` as `kind`. The result is a complete `<svg>` element.
-pub(crate) fn render(kind: ChartType, chart: &Chart, style: &Style) -> String {
+/// Draws `chart` as `kind`: its height and its body (`<defs>` and marks).
+fn draw(kind: ChartType, chart: &Chart, style: &Style) -> (f64, String) {
     let mut svg = Svg {
         body: String::with_capacity(4096),
+        hatch: chart.id.clone(),
+        hatched: false,
+        outline: style.muted.clone(),
     };
     let height = match kind {
         ChartType::StackedBar => stacked(chart, style, &mut svg),
@@ -266,6 +370,14 @@ pub(crate) fn render(kind: ChartType, chart: &Chart, style: &Style) -> String {
         ChartType::DivergingBar => diverging(chart, style, &mut svg),
         ChartType::Points => points(chart, style, &mut svg),
     };
+    let mut body = svg.defs();
+    body.push_str(&svg.body);
+    (height, body)
+}
+
+/// Renders `chart` as `kind`. The result is a complete `<svg>` element, for inline use.
+pub(crate) fn render(kind: ChartType, chart: &Chart, style: &Style) -> String {
+    let (height, body) = draw(kind, chart, style);
     format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-labelledby="{id}-title {id}-desc" class="chart chart-{kind}" font-family="{font}" font-size="14" fill="{ink}" style="direction:ltr"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>"#,
         w = num(W),
@@ -276,20 +388,81 @@ pub(crate) fn render(kind: ChartType, chart: &Chart, style: &Style) -> String {
         ink = esc(&style.ink),
         title = esc(&chart.title),
         desc = esc(&chart.desc),
-        body = svg.body
     )
 }
 
-/// The legend on one line (wrapping when long), aligned to the reading start. Returns its height.
+/// A standalone SVG document of `chart` (a file to download, the source of its PNG): the
+/// chart under its title (the question, drawn), `footer` (edition, n) under it, on a white
+/// background, with its size in units; fonts by `font-family` only. `footer`: lines.
+pub(crate) fn standalone(
+    kind: ChartType,
+    chart: &Chart,
+    style: &Style,
+    footer: &[String],
+) -> String {
+    let (height, body) = draw(kind, chart, style);
+    let (x, anchor) = if chart.rtl {
+        (W - PAD, "end")
+    } else {
+        (PAD, "start")
+    };
+    let mut head = String::new();
+    let title_lines = lines(&chart.title, W - 2.0 * PAD, 16.0, true);
+    let mut y = PAD + 4.0;
+    for l in &title_lines {
+        y += 20.0;
+        let _ = write!(
+            head,
+            r#"<text x="{}" y="{}" text-anchor="{anchor}" font-size="16" font-weight="700">{}</text>"#,
+            num(x),
+            num(y),
+            esc(l)
+        );
+    }
+    let top = y + 4.0;
+    let mut foot = String::new();
+    let mut fy = top + height;
+    for l in footer
+        .iter()
+        .flat_map(|f| lines(f, W - 2.0 * PAD, SMALL, false))
+    {
+        fy += 18.0;
+        let _ = write!(
+            foot,
+            r#"<text x="{}" y="{}" text-anchor="{anchor}" fill="{}">{}</text>"#,
+            num(x),
+            num(fy),
+            esc(&style.muted),
+            esc(&l)
+        );
+    }
+    let total = fy + PAD;
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n",
+        format_args!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-labelledby="{id}-title {id}-desc" font-family="{font}" font-size="14" fill="{ink}" direction="ltr"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc><rect width="{w}" height="{h}" fill="{bg}"/>{head}<g transform="translate(0 {top})">{body}</g>{foot}</svg>"#,
+            w = num(W),
+            h = num(total),
+            id = esc(&chart.id),
+            font = esc(&style.font),
+            ink = esc(&style.ink),
+            title = esc(&chart.title),
+            desc = esc(&chart.desc),
+            bg = BACKGROUND,
+            top = num(top),
+        )
+    )
+}
+
+/// The legend, wrapping when long, aligned to the reading start. Returns its height.
 fn legend(chart: &Chart, style: &Style, svg: &mut Svg, y: f64) -> f64 {
     if chart.series.len() < 2 {
         return 0.0;
     }
-    // Widths are estimated (no font metrics): 8 px per character is generous for 14 px text.
     let mut x = 0.0;
     let mut row = 0.0;
     for (i, s) in chart.series.iter().enumerate() {
-        let w = 34.0 + 8.5 * s.name.chars().count() as f64;
+        let w = 20.0 + 14.0 + text_width(&s.name, 14.0, false);
         if x + w > W - 2.0 * PAD && x > 0.0 {
             x = 0.0;
             row += 22.0;
@@ -299,33 +472,130 @@ fn legend(chart: &Chart, style: &Style, svg: &mut Svg, y: f64) -> f64 {
         } else {
             (PAD + x, PAD + x + 20.0, "start")
         };
-        let color = match chart.scale {
-            Some(scale) => style.diverging_color(i, chart.series.len(), scale),
-            None => style.color(i).to_string(),
-        };
-        svg.rect(sx, y + row, 14.0, 14.0, &color);
+        match chart.scale {
+            Some(scale) => {
+                let color = style.diverging_color(i, chart.series.len(), scale);
+                // Diverging scales are told apart by their side of the centre line.
+                svg.mark(sx, y + row, 14.0, 14.0, &color, 0);
+            }
+            None => svg.mark(sx, y + row, 14.0, 14.0, style.color(i), i),
+        }
         svg.text(tx, y + row + 12.0, anchor, "", &s.name);
         x += w;
     }
     row + 28.0
 }
 
-/// A category's label above its bars, from the reading start; returns the height it takes.
-fn row_label(chart: &Chart, svg: &mut Svg, y: f64, label: &str) -> f64 {
+/// Splits `label` into lines no wider than `width` at `size` (words longer than a line stay
+/// whole).
+fn lines(label: &str, width: f64, size: f64, bold: bool) -> Vec<String> {
+    let mut out: Vec<String> = vec![String::new()];
+    for word in label.split_whitespace() {
+        let Some(cur) = out.last_mut() else { break };
+        let candidate = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if !cur.is_empty() && text_width(&candidate, size, bold) > width {
+            out.push(word.to_string());
+        } else {
+            *cur = candidate;
+        }
+    }
+    out
+}
+
+/// A category's label above its bars, from the reading start, on as many lines as it needs;
+/// returns the height it takes and the width of its last line.
+fn row_label(chart: &Chart, svg: &mut Svg, y: f64, label: &str) -> (f64, f64) {
     let (x, anchor) = if chart.rtl {
         (W - PAD, "end")
     } else {
         (PAD, "start")
     };
-    svg.text(x, y + 14.0, anchor, r#" font-weight="600""#, label);
-    22.0
+    let ls = lines(label, W - 2.0 * PAD, 15.0, true);
+    for (i, l) in ls.iter().enumerate() {
+        svg.text(
+            x,
+            y + 15.0 + 19.0 * i as f64,
+            anchor,
+            r#" font-size="15" font-weight="600""#,
+            l,
+        );
+    }
+    let last = ls.last().map_or(0.0, |l| text_width(l, 15.0, true));
+    (22.0 + 19.0 * (ls.len() - 1) as f64, last)
+}
+
+/// Value labels of segments too narrow to hold them: drawn on the line of the row label,
+/// above their segment (clamped to the bar), where they meet neither the row label nor each
+/// other; the others are in the data table.
+struct Above {
+    /// Occupied spans of the label line.
+    taken: Vec<(f64, f64)>,
+    labels: Vec<(f64, String)>,
+}
+
+impl Above {
+    fn new(chart: &Chart, label_width: f64) -> Above {
+        let span = if chart.rtl {
+            (W - PAD - label_width - 8.0, W)
+        } else {
+            (0.0, PAD + label_width + 8.0)
+        };
+        Above {
+            taken: vec![span],
+            labels: Vec::new(),
+        }
+    }
+
+    /// A free line (under a bar).
+    fn empty() -> Above {
+        Above {
+            taken: Vec::new(),
+            labels: Vec::new(),
+        }
+    }
+
+    /// Places `label` over its segment's `centre` (moved inside `lo..hi`). False: no room.
+    fn place(&mut self, centre: f64, lo: f64, hi: f64, label: &str) -> bool {
+        let w = text_width(label, SMALL, true) + 4.0;
+        let free = |x: f64, taken: &[(f64, f64)]| {
+            let (a, b) = (x - w / 2.0, x + w / 2.0);
+            a >= lo - 1e-9
+                && b <= hi + 1e-9
+                && !taken.iter().any(|&(ta, tb)| a < tb + 4.0 && b > ta - 4.0)
+        };
+        let x = centre.clamp(lo + w / 2.0, hi - w / 2.0);
+        if (x - centre).abs() > w || !free(x, &self.taken) {
+            return false;
+        }
+        self.taken.push((x - w / 2.0, x + w / 2.0));
+        self.labels.push((x, label.to_string()));
+        true
+    }
+
+    fn draw(self, svg: &mut Svg, y: f64, ink: &str) {
+        let style = format!(r#" fill="{}" font-size="14" font-weight="600""#, esc(ink));
+        for (x, l) in self.labels {
+            svg.text(x, y + 15.0, "middle", &style, &l);
+        }
+    }
+}
+
+/// Does `label` fit inside a segment `w` wide?
+fn fits(label: &str, w: f64) -> bool {
+    w >= 8.0 + text_width(label, SMALL, true)
 }
 
 fn stacked(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
     let mut y = PAD + legend(chart, style, svg, PAD);
     let (x0, width) = (PAD, W - 2.0 * PAD);
     for (ci, cat) in chart.categories.iter().enumerate() {
-        y += row_label(chart, svg, y, cat);
+        let label_y = y;
+        let (h, label_w) = row_label(chart, svg, y, cat);
+        y += h;
         if chart.series.iter().any(|s| s.absent[ci]) {
             absent_row(chart, style, svg, y, 26.0);
             y += 26.0 + 14.0;
@@ -336,6 +606,8 @@ fn stacked(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
         if total <= 0.0 {
             svg.rect(x0, y, width, 26.0, &style.grid);
         }
+        let mut above = Above::new(chart, label_w);
+        let mut below = Above::empty();
         for (si, s) in chart.series.iter().enumerate() {
             let Some(v) = s.values[ci] else { continue };
             if total <= 0.0 {
@@ -348,14 +620,21 @@ fn stacked(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
                 x0 + offset
             };
             let color = style.color(si);
-            svg.rect(x, y, w, 26.0, color);
-            if let Some(label) = &s.labels[ci]
-                && w >= 10.0 + 8.0 * label.chars().count() as f64
-            {
-                let fill = format!(r#" fill="{}" font-weight="600""#, on(color));
-                svg.text(x + w / 2.0, y + 18.0, "middle", &fill, label);
+            svg.mark(x, y, w, 26.0, color, si);
+            if let Some(label) = &s.labels[ci] {
+                if fits(label, w) {
+                    let fill = format!(r#" fill="{}" font-weight="600""#, on(color));
+                    svg.text(x + w / 2.0, y + 18.0, "middle", &fill, label);
+                } else if w > 0.0 && !above.place(x + w / 2.0, x0, x0 + width, label) {
+                    below.place(x + w / 2.0, x0, x0 + width, label);
+                }
             }
             offset += w;
+        }
+        above.draw(svg, label_y + h - 22.0, &style.ink);
+        if !below.labels.is_empty() {
+            below.draw(svg, y + 28.0, &style.ink);
+            y += 20.0;
         }
         y += 26.0 + 14.0;
     }
@@ -365,7 +644,7 @@ fn stacked(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
 /// A whole row drawn absent (suppressed), with the explanation in its middle.
 fn absent_row(chart: &Chart, style: &Style, svg: &mut Svg, y: f64, h: f64) {
     svg.absent(PAD, y, W - 2.0 * PAD, h, &style.muted);
-    let muted = format!(r#" fill="{}" font-size="13""#, esc(&style.muted));
+    let muted = format!(r#" fill="{}" font-size="14""#, esc(&style.muted));
     svg.text(
         W / 2.0,
         y + h / 2.0 + 5.0,
@@ -394,7 +673,14 @@ fn horizontal(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
     let mut y = PAD + legend(chart, style, svg, PAD);
     let max = max_value(chart);
     // Room for the value label at the end of the longest bar.
-    let width = W - 2.0 * PAD - 70.0;
+    let room = chart
+        .series
+        .iter()
+        .flat_map(|s| s.labels.iter().flatten())
+        .map(|l| text_width(l, 14.0, false))
+        .fold(text_width(&chart.absent_mark, 14.0, false), f64::max)
+        + 10.0;
+    let width = W - 2.0 * PAD - room.clamp(40.0, 90.0);
     let at = |v: f64| {
         if chart.rtl {
             W - PAD - width * v / max
@@ -402,9 +688,9 @@ fn horizontal(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
             PAD + width * v / max
         }
     };
-    let muted = format!(r#" fill="{}" font-size="13""#, esc(&style.muted));
+    let muted = format!(r#" fill="{}" font-size="14""#, esc(&style.muted));
     for (ci, cat) in chart.categories.iter().enumerate() {
-        y += row_label(chart, svg, y, cat);
+        y += row_label(chart, svg, y, cat).0;
         for (si, s) in chart.series.iter().enumerate() {
             let (anchor, dir) = if chart.rtl {
                 ("end", -1.0)
@@ -420,9 +706,9 @@ fn horizontal(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
                 continue;
             }
             let w = s.values[ci].map_or(0.0, |v| width * v / max);
-            let color = style.color(if chart.series.len() == 1 { 0 } else { si });
+            let k = if chart.series.len() == 1 { 0 } else { si };
             let x = if chart.rtl { W - PAD - w } else { PAD };
-            svg.rect(x, y, w, 20.0, color);
+            svg.mark(x, y, w, 20.0, style.color(k), k);
             let mut end = w;
             if let Some((lo, hi)) = s.ci[ci] {
                 svg.whisker(true, at(lo), at(hi), y + 10.0, &style.ink);
@@ -437,37 +723,19 @@ fn horizontal(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
     y + PAD - 10.0
 }
 
-/// Wraps a category label on at most two lines of about `chars` characters.
-fn wrap(label: &str, chars: usize) -> Vec<String> {
-    let mut lines: Vec<String> = vec![String::new()];
-    for word in label.split_whitespace() {
-        let cur = lines.last_mut().map_or(0, |l| l.chars().count());
-        if cur > 0 && cur + 1 + word.chars().count() > chars {
-            if lines.len() == 2 {
-                if let Some(l) = lines.last_mut() {
-                    l.push('…');
-                }
-                return lines;
-            }
-            lines.push(String::new());
-        }
-        if let Some(l) = lines.last_mut() {
-            if !l.is_empty() {
-                l.push(' ');
-            }
-            l.push_str(word);
-        }
-    }
-    lines
-}
-
-/// Y axis with grid lines; returns the plot's (top, bottom, left, right).
+/// Y axis with grid lines; returns the plot's (left, right).
 fn axes(chart: &Chart, style: &Style, svg: &mut Svg, top: f64, bottom: f64) -> (f64, f64) {
     let max = max_value(chart);
+    let room = chart
+        .ticks
+        .iter()
+        .map(|(_, l)| text_width(l, SMALL, false))
+        .fold(0.0, f64::max)
+        + 8.0;
     let (left, right) = if chart.rtl {
-        (PAD, W - PAD - 48.0)
+        (PAD, W - PAD - room)
     } else {
-        (PAD + 48.0, W - PAD)
+        (PAD + room, W - PAD)
     };
     for (v, label) in &chart.ticks {
         let y = bottom - (bottom - top) * v / max;
@@ -480,26 +748,40 @@ fn axes(chart: &Chart, style: &Style, svg: &mut Svg, top: f64, bottom: f64) -> (
             num(y),
             esc(&style.grid)
         );
-        let muted = format!(r#" fill="{}" font-size="12""#, esc(&style.muted));
+        let muted = format!(r#" fill="{}" font-size="14""#, esc(&style.muted));
         if chart.rtl {
-            svg.text(right + 6.0, y + 4.0, "start", &muted, label);
+            svg.text(right + 6.0, y + 5.0, "start", &muted, label);
         } else {
-            svg.text(left - 6.0, y + 4.0, "end", &muted, label);
+            svg.text(left - 6.0, y + 5.0, "end", &muted, label);
         }
     }
     (left, right)
 }
 
 fn vertical(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
+    let n = chart.categories.len().max(1) as f64;
+    let groups = chart.series.len().max(1) as f64;
+    // Columns need room for their labels: on a 320-unit chart, more than a few categories
+    // or long names read better as horizontal bars.
+    let band_estimate = (W - 2.0 * PAD - 48.0) / n;
+    let too_narrow = chart.categories.iter().any(|c| {
+        c.split_whitespace()
+            .any(|w| text_width(w, SMALL, false) > band_estimate - 4.0)
+    }) || chart
+        .series
+        .iter()
+        .flat_map(|s| s.labels.iter().flatten())
+        .any(|l| text_width(l, SMALL, false) > band_estimate * 0.7 / groups + 6.0);
+    if too_narrow {
+        return horizontal(chart, style, svg);
+    }
     let top = PAD + legend(chart, style, svg, PAD) + 16.0;
-    let bottom = top + 220.0;
+    let bottom = top + 180.0;
     let (left, right) = axes(chart, style, svg, top, bottom);
     let max = max_value(chart);
-    let n = chart.categories.len().max(1) as f64;
     let band = (right - left) / n;
-    let groups = chart.series.len().max(1) as f64;
     let bar = (band * 0.7 / groups).min(56.0);
-    let chars = ((band / 7.5) as usize).max(6);
+    let mut label_lines = 1;
     for (ci, cat) in chart.categories.iter().enumerate() {
         let slot = if chart.rtl { n as usize - 1 - ci } else { ci } as f64;
         let cx = left + band * (slot + 0.5);
@@ -513,7 +795,7 @@ fn vertical(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
             let x = start + bar * g;
             if s.absent[ci] {
                 svg.absent(x + 1.0, bottom - 30.0, bar - 2.0, 30.0, &style.muted);
-                let muted = format!(r#" fill="{}" font-size="12""#, esc(&style.muted));
+                let muted = format!(r#" fill="{}" font-size="14""#, esc(&style.muted));
                 svg.text(
                     x + bar / 2.0,
                     bottom - 35.0,
@@ -525,30 +807,20 @@ fn vertical(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
             }
             let y_of = |v: f64| bottom - (bottom - top) * v / max;
             let h = s.values[ci].map_or(0.0, |v| (bottom - top) * v / max);
-            let color = style.color(if chart.series.len() == 1 { 0 } else { si });
-            svg.rect(x + 1.0, bottom - h, bar - 2.0, h, color);
+            let k = if chart.series.len() == 1 { 0 } else { si };
+            svg.mark(x + 1.0, bottom - h, bar - 2.0, h, style.color(k), k);
             let mut label_y = bottom - h - 5.0;
             if let Some((lo, hi)) = s.ci[ci] {
                 svg.whisker(false, y_of(lo), y_of(hi), x + bar / 2.0, &style.ink);
                 label_y = label_y.min(y_of(hi) - 5.0);
             }
             let label = s.labels[ci].as_deref().unwrap_or("—");
-            svg.text(
-                x + bar / 2.0,
-                label_y,
-                "middle",
-                r#" font-size="12""#,
-                label,
-            );
+            svg.text(x + bar / 2.0, label_y, "middle", "", label);
         }
-        for (li, l) in wrap(cat, chars).iter().enumerate() {
-            svg.text(
-                cx,
-                bottom + 18.0 + 16.0 * li as f64,
-                "middle",
-                r#" font-size="13""#,
-                l,
-            );
+        let ls = lines(cat, band - 4.0, SMALL, false);
+        label_lines = label_lines.max(ls.len());
+        for (li, l) in ls.iter().enumerate() {
+            svg.text(cx, bottom + 19.0 + 17.0 * li as f64, "middle", "", l);
         }
     }
     let _ = write!(
@@ -560,7 +832,7 @@ fn vertical(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
         num(bottom),
         esc(&style.muted)
     );
-    bottom + 18.0 + 32.0 + PAD
+    bottom + 19.0 + 17.0 * label_lines as f64 + PAD
 }
 
 fn pie(chart: &Chart, style: &Style, svg: &mut Svg, donut: bool) -> f64 {
@@ -573,13 +845,27 @@ fn pie(chart: &Chart, style: &Style, svg: &mut Svg, donut: bool) -> f64 {
         .filter(|(_, v)| *v > 0.0)
         .collect();
     let total: f64 = values.iter().map(|(_, v)| v).sum();
-    let r = 110.0;
-    let (cx, lx, anchor) = if chart.rtl {
-        (PAD + r + 10.0, W - PAD, "end")
+    let (lx, anchor) = if chart.rtl {
+        (W - PAD, "end")
     } else {
-        (W - PAD - r - 10.0, PAD, "start")
+        (PAD, "start")
     };
-    let cy = PAD + r + 4.0;
+    let mut y = PAD;
+    // The name of the group shown, then the pie in the middle, then its legend with values.
+    if chart.categories.len() > 1
+        && let Some(first) = chart.categories.first()
+    {
+        svg.text(
+            lx,
+            y + 15.0,
+            anchor,
+            r#" font-size="15" font-weight="700""#,
+            first,
+        );
+        y += 28.0;
+    }
+    let r = 90.0;
+    let (cx, cy) = (W / 2.0, y + r);
     let mut angle = -std::f64::consts::FRAC_PI_2;
     for &(i, v) in &values {
         let sweep = std::f64::consts::TAU * v / total;
@@ -588,22 +874,21 @@ fn pie(chart: &Chart, style: &Style, svg: &mut Svg, donut: bool) -> f64 {
         let a0 = angle;
         let a1 = angle + dir * sweep;
         let color = style.color(i);
-        if (sweep - std::f64::consts::TAU).abs() < 1e-9 {
-            let _ = write!(
-                svg.body,
-                r#"<circle cx="{}" cy="{}" r="{}" fill="{color}"/>"#,
+        let d = if (sweep - std::f64::consts::TAU).abs() < 1e-9 {
+            format!(
+                "M{} {}a{r} {r} 0 1 1 0 {d}a{r} {r} 0 1 1 0 -{d}Z",
                 num(cx),
-                num(cy),
-                num(r)
-            );
+                num(cy - r),
+                r = num(r),
+                d = num(2.0 * r)
+            )
         } else {
             let (x0, y0) = (cx + r * a0.cos(), cy + r * a0.sin());
             let (x1, y1) = (cx + r * a1.cos(), cy + r * a1.sin());
             let large = u8::from(sweep > std::f64::consts::PI);
             let sweep_flag = u8::from(!chart.rtl);
-            let _ = write!(
-                svg.body,
-                r##"<path d="M{} {}L{} {}A{} {} 0 {large} {sweep_flag} {} {}Z" fill="{color}" stroke="#fff" stroke-width="1.5"/>"##,
+            format!(
+                "M{} {}L{} {}A{} {} 0 {large} {sweep_flag} {} {}Z",
                 num(cx),
                 num(cy),
                 num(x0),
@@ -612,6 +897,19 @@ fn pie(chart: &Chart, style: &Style, svg: &mut Svg, donut: bool) -> f64 {
                 num(r),
                 num(x1),
                 num(y1)
+            )
+        };
+        let _ = write!(
+            svg.body,
+            r##"<path d="{d}" fill="{color}" stroke="#fff" stroke-width="1.5"/>"##
+        );
+        if i % 2 == 1 {
+            svg.hatched = true;
+            let class = if on(color) == "#ffffff" { "d" } else { "l" };
+            let _ = write!(
+                svg.body,
+                r#"<path d="{d}" fill="url(#{}-{class})"/>"#,
+                esc(&svg.hatch)
             );
         }
         angle = a1;
@@ -625,14 +923,8 @@ fn pie(chart: &Chart, style: &Style, svg: &mut Svg, donut: bool) -> f64 {
             num(r * 0.55)
         );
     }
-    // Legend with values, on the reading side, under the name of the group shown.
-    let mut y = PAD + 20.0;
-    if chart.categories.len() > 1
-        && let Some(first) = chart.categories.first()
-    {
-        svg.text(lx, y, anchor, r#" font-weight="700""#, first);
-        y += 28.0;
-    }
+    y = cy + r + 18.0;
+    // The legend with values, one line per option, from the reading start.
     for (i, s) in chart.series.iter().enumerate() {
         let label = s
             .labels
@@ -641,18 +933,15 @@ fn pie(chart: &Chart, style: &Style, svg: &mut Svg, donut: bool) -> f64 {
             .flatten()
             .unwrap_or_else(|| "—".into());
         let sx = if chart.rtl { lx - 14.0 } else { lx };
-        svg.rect(sx, y - 12.0, 14.0, 14.0, style.color(i));
+        svg.mark(sx, y, 14.0, 14.0, style.color(i), i);
         let tx = if chart.rtl { lx - 22.0 } else { lx + 22.0 };
-        svg.text(tx, y, anchor, r#" font-weight="600""#, &label);
-        let nx = if chart.rtl {
-            tx - 8.0 * label.chars().count() as f64 - 14.0
-        } else {
-            tx + 8.0 * label.chars().count() as f64 + 14.0
-        };
-        svg.text(nx, y, anchor, "", &s.name);
-        y += 26.0;
+        svg.text(tx, y + 12.0, anchor, r#" font-weight="600""#, &label);
+        let gap = text_width(&label, 14.0, true) + 10.0;
+        let nx = if chart.rtl { tx - gap } else { tx + gap };
+        svg.text(nx, y + 12.0, anchor, "", &s.name);
+        y += 24.0;
     }
-    (cy + r + PAD + 4.0).max(y)
+    y + PAD - 10.0
 }
 
 fn line(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
@@ -679,7 +968,7 @@ fn line(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
     };
     let y_of = |v: f64| bottom - (bottom - top) * v / max;
     for (ci, cat) in chart.categories.iter().enumerate() {
-        svg.text(x_of(ci), bottom + 20.0, "middle", r#" font-size="13""#, cat);
+        svg.text(x_of(ci), bottom + 20.0, "middle", "", cat);
     }
     // Breaks in the series: a dashed line between the two waves, labelled above the plot.
     for (after, label) in &chart.breaks {
@@ -696,7 +985,7 @@ fn line(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
             x = num(x)
         );
         let muted = format!(
-            r#" fill="{}" font-size="12" font-weight="600""#,
+            r#" fill="{}" font-size="14" font-weight="600""#,
             esc(&style.muted)
         );
         svg.text(x, top - 12.0, "middle", &muted, label);
@@ -781,7 +1070,7 @@ fn line(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
                     x,
                     ly,
                     "middle",
-                    r#" font-size="12" font-weight="600""#,
+                    r#" font-weight="600""#,
                     s.labels[ci].as_deref().unwrap_or(""),
                 );
             }
@@ -817,11 +1106,13 @@ fn diverging(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
     // Reading start is left in LTR, right in RTL: the negative side goes there.
     let toward_start = |x: f64| if chart.rtl { -x } else { x };
     let top = y;
-    // The centre line under the bars: it shows between them, and never crosses a label.
-    let bottom = top + chart.categories.len() as f64 * (22.0 + 26.0 + 14.0);
-    svg.line(centre, top + 18.0, centre, bottom - 10.0, &style.ink, 1.5);
+    // The centre line under the bars (inserted here once their extent is known): it shows
+    // between them, and never crosses a label.
+    let under = svg.body.len();
     for (ci, cat) in chart.categories.iter().enumerate() {
-        y += row_label(chart, svg, y, cat);
+        let label_y = y;
+        let (h, label_w) = row_label(chart, svg, y, cat);
+        y += h;
         if chart.series.iter().any(|s| s.absent[ci]) {
             absent_row(chart, style, svg, y, 26.0);
             y += 26.0 + 14.0;
@@ -845,6 +1136,8 @@ fn diverging(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
             segments.push((si, at, at + v));
             at += v;
         }
+        let mut above = Above::new(chart, label_w);
+        let mut below = Above::empty();
         for (si, a, b) in segments {
             if b - a <= 0.0 {
                 continue;
@@ -855,18 +1148,30 @@ fn diverging(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
             );
             let (x, w) = (xa.min(xb), (xb - xa).abs());
             let color = style.diverging_color(si, k, scale);
-            svg.rect(x, y, w, 26.0, &color);
-            if let Some(label) = &chart.series[si].labels[ci]
-                && w >= 10.0 + 8.0 * label.chars().count() as f64
-            {
-                let fill = format!(r#" fill="{}" font-weight="600""#, on(&color));
-                svg.text(x + w / 2.0, y + 18.0, "middle", &fill, label);
+            svg.mark(x, y, w, 26.0, &color, 0);
+            if let Some(label) = &chart.series[si].labels[ci] {
+                if fits(label, w) {
+                    let fill = format!(r#" fill="{}" font-weight="600""#, on(&color));
+                    svg.text(x + w / 2.0, y + 18.0, "middle", &fill, label);
+                } else if !above.place(x + w / 2.0, PAD, W - PAD, label) {
+                    below.place(x + w / 2.0, PAD, W - PAD, label);
+                }
             }
+        }
+        above.draw(svg, label_y + h - 22.0, &style.ink);
+        if !below.labels.is_empty() {
+            below.draw(svg, y + 28.0, &style.ink);
+            y += 20.0;
         }
         y += 26.0 + 14.0;
     }
+    let body = std::mem::take(&mut svg.body);
+    let (before, after) = body.split_at(under);
+    svg.body.push_str(before);
+    svg.line(centre, top + 18.0, centre, y - 10.0, &style.ink, 1.5);
+    svg.body.push_str(after);
     // The axis: the same ticks on both sides.
-    let muted = format!(r#" fill="{}" font-size="12""#, esc(&style.muted));
+    let muted = format!(r#" fill="{}" font-size="14""#, esc(&style.muted));
     for (v, label) in &chart.ticks {
         if *v > extent + 1e-9 {
             continue;
@@ -897,9 +1202,9 @@ fn points(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
     };
     let x_of = |v: f64| left + (right - left) * (v - lo) / (hi - lo);
     let top = y;
-    let muted = format!(r#" fill="{}" font-size="13""#, esc(&style.muted));
+    let muted = format!(r#" fill="{}" font-size="14""#, esc(&style.muted));
     for (ci, cat) in chart.categories.iter().enumerate() {
-        y += row_label(chart, svg, y, cat);
+        y += row_label(chart, svg, y, cat).0;
         let cy = y + 10.0;
         let Some(main) = chart.series.first() else {
             break;
@@ -958,7 +1263,7 @@ fn points(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
             x,
             y + 10.0,
             "middle",
-            &format!(r#" fill="{}" font-size="12""#, esc(&style.muted)),
+            &format!(r#" fill="{}" font-size="14""#, esc(&style.muted)),
             label,
         );
     }
@@ -1052,7 +1357,7 @@ mod tests {
         // Stacked bars: labels anchored at the right edge in RTL.
         let st = render(ChartType::StackedBar, &chart(true), &style());
         assert!(
-            st.contains(r#"text-anchor="end" font-weight="600">Oujda"#),
+            st.contains(r#"text-anchor="end" font-size="15" font-weight="600">Oujda"#),
             "{st}"
         );
     }
@@ -1109,11 +1414,11 @@ mod tests {
         c.rtl = true;
         let rtl = render(ChartType::DivergingBar, &c, &s);
         assert!(x_of(&rtl, &neg) > x_of(&rtl, &pos), "{rtl}");
-        // Neutral split across the centre line (x = 320): 30 + 10 on the left, on a scale of
-        // ±75 (the longer side, 60, rounded up) over 576 px.
+        // Neutral split across the centre line (x = 160): 30 + 10 on the left, on a scale of
+        // ±75 (the longer side, 60, rounded up) over 256 units.
         assert_eq!(
             x_of(&ltr, &neg),
-            num(320.0 - 40.0 * 288.0 / 75.0).parse::<f64>().unwrap()
+            num(160.0 - 40.0 * 128.0 / 75.0).parse::<f64>().unwrap()
         );
     }
 

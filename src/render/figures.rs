@@ -3,8 +3,8 @@
 //! ```` ```chart ```` block or an indicator page, the crosstab tables, and the trend of an
 //! indicator across editions with its breaks.
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use tera::{Context, Tera};
@@ -12,6 +12,7 @@ use tera::{Context, Tera};
 use super::charts::{self, Chart, Scale, Series, Style};
 use super::locale::Locale;
 use super::markdown::EmbedError;
+use super::raster::Raster;
 use crate::error::{Diagnostic, did_you_mean};
 use crate::model::Indicator;
 use crate::model::Site;
@@ -28,8 +29,95 @@ pub(crate) struct FigureEnv<'a> {
     pub style: &'a Style,
     /// Relative path to the site root from the page.
     pub root: &'a str,
-    /// Numbers the figures of one page (unique ids).
-    pub counter: &'a AtomicUsize,
+    /// The page's address from the site root (a figure does not link to its own page).
+    pub page_url: &'a str,
+    /// The figures of the page: their ids, the files they bring.
+    pub page: &'a PageFigures,
+    /// The figure files already written by any page of this render (`None`: write none, as a
+    /// print chapter, whose page writes them).
+    pub written: Option<&'a Mutex<BTreeSet<String>>>,
+    pub raster: &'a Raster,
+}
+
+/// The figures of one page: the ids given (a figure drawn twice gets a suffix the second
+/// time), the figure files to write, the first figure's PNG.
+#[derive(Debug, Default)]
+pub(crate) struct PageFigures {
+    ids: Mutex<BTreeMap<String, usize>>,
+    files: Mutex<Vec<(String, Vec<u8>)>>,
+    first_png: Mutex<Option<String>>,
+}
+
+impl PageFigures {
+    /// A unique id on the page for the figure `id`: itself, then `id-2`, `id-3`…
+    fn unique(&self, id: &str) -> String {
+        let mut ids = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+        let n = ids.entry(id.to_string()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            id.to_string()
+        } else {
+            format!("{id}-{n}")
+        }
+    }
+
+    /// The figure files to write (path from the site root, bytes), in the order drawn.
+    pub(crate) fn take_files(&self) -> Vec<(String, Vec<u8>)> {
+        std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The PNG of the page's first figure, from the site root.
+    pub(crate) fn first_png(&self) -> Option<String> {
+        self.first_png
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// What identifies a figure across pages: the stem of its files and the base of its id.
+/// `<indicator>`, then `--<breakdown>` (or `--total`) when not the indicator's default view,
+/// `--<type>` when not its default chart type, `--o<hash>` when only some options are shown.
+fn figure_stem(
+    ind: &Indicator,
+    chart_type: ChartType,
+    only: Option<&[String]>,
+    view: View,
+) -> String {
+    let mut stem = ind.id.clone();
+    if view != default_view(ind) {
+        match view {
+            View::Total => stem.push_str("--total"),
+            View::Breakdown(d) => {
+                stem.push_str("--");
+                stem.push_str(&ind.breakdowns[d].id);
+            }
+            View::Crosstab(a, b) => {
+                stem.push_str("--");
+                stem.push_str(&ind.breakdowns[a].id);
+                stem.push_str("-x-");
+                stem.push_str(&ind.breakdowns[b].id);
+            }
+        }
+    }
+    if chart_type != ind.chart {
+        stem.push_str("--");
+        stem.push_str(chart_type.as_str());
+    }
+    if let Some(o) = only {
+        use sha2::Digest;
+        let h = sha2::Sha256::digest(o.join("\n").as_bytes());
+        stem.push_str("--o");
+        for b in &h[..4] {
+            stem.push_str(&format!("{b:02x}"));
+        }
+    }
+    stem
+}
+
+/// The id of a figure: the same on every page that draws it.
+pub(crate) fn figure_id(edition: &str, stem: &str) -> String {
+    format!("fig-{edition}--{stem}")
 }
 
 /// The body of a ```` ```chart ```` block.
@@ -97,9 +185,26 @@ struct CellCtx {
     flag: &'static str,
 }
 
+/// What the permalink and downloads of a trend need.
+#[derive(Serialize)]
+struct TrendLinks {
+    id: String,
+    downloads: Downloads,
+}
+
+/// The figure's files, from the site root.
+#[derive(Serialize, Default)]
+struct Downloads {
+    svg: Option<String>,
+    png: Option<String>,
+    csv: Option<String>,
+    json: Option<String>,
+}
+
 #[derive(Serialize)]
 struct FigureCtx<'a> {
     id: String,
+    downloads: Downloads,
     indicator: &'a str,
     question: &'a str,
     /// `None` for a crosstab (tables only).
@@ -127,7 +232,8 @@ struct FigureCtx<'a> {
     edition_url: String,
     csv_url: String,
     json_url: String,
-    indicator_url: String,
+    /// `None` on the indicator's own page.
+    indicator_url: Option<String>,
     /// Only a trend chart (no single edition).
     trend: bool,
 }
@@ -374,12 +480,10 @@ impl FigureEnv<'_> {
         only: Option<&[String]>,
         view: View,
     ) -> Result<String, Diagnostic> {
-        let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let id = if n == 0 {
-            format!("chart-{}", ind.id)
-        } else {
-            format!("chart-{}-{n}", ind.id)
-        };
+        let ed = &self.site.editions[ind.edition];
+        let stem = figure_stem(ind, chart_type, only, view);
+        let base = figure_id(&ed.id, &stem);
+        let id = self.page.unique(&base);
         let columns: Vec<usize> = (0..ind.columns().len())
             .filter(|&c| only.is_none_or(|o| ind.options.get(c).is_some_and(|x| o.contains(&x.id))))
             .collect();
@@ -388,15 +492,25 @@ impl FigureEnv<'_> {
             .iter()
             .flat_map(|r| columns.iter().map(|&c| r.cells[c].flag))
             .collect();
+        let mut downloads = Downloads::default();
         let (svg, summary, table, crosstabs) = match view {
             View::Crosstab(a, b) => {
                 let tables = self.crosstabs(ind, a, b, &columns, &mut flags);
                 (None, self.tr("chart_no_data").to_string(), None, tables)
             }
             _ => {
-                let chart = self.chart(ind, chart_type, &columns, &rows, &id);
+                let mut chart = self.chart(ind, chart_type, &columns, &rows, &id);
                 let summary = chart.desc.clone();
                 let svg = charts::render(chart_type, &chart, self.style);
+                // The files are the same whichever page draws the figure: drawn with its base id.
+                chart.id.clone_from(&base);
+                let footer = self.footer(ind);
+                let dir = format!("data/{}/figures", ed.id);
+                let (svg_path, png_path) = self.files(&dir, &stem, || {
+                    charts::standalone(chart_type, &chart, self.style, &footer)
+                })?;
+                downloads.svg = Some(svg_path);
+                downloads.png = Some(png_path);
                 (
                     Some(svg),
                     summary,
@@ -409,9 +523,17 @@ impl FigureEnv<'_> {
         let has_ci = rows
             .iter()
             .any(|r| columns.iter().any(|&c| r.cells[c].ci.is_some()));
-        let ed = &self.site.editions[ind.edition];
+        let csv_url = format!("data/{}/{}.csv", ed.id, ind.id);
+        let json_url = format!("data/{}/{}.json", ed.id, ind.id);
+        downloads.csv = Some(csv_url.clone());
+        downloads.json = Some(json_url.clone());
+        let indicator_url = Site::url(
+            self.lang,
+            &format!("{}/{}", self.site.indicators_path, ind.id),
+        );
         let ctx = FigureCtx {
             id,
+            downloads,
             indicator: &ind.id,
             question: self.text(&ind.question),
             svg,
@@ -436,15 +558,68 @@ impl FigureEnv<'_> {
             crosstabs,
             edition_title: self.text(&ed.meta.title),
             edition_url: Site::url(self.lang, &ed.path),
-            csv_url: format!("data/{}/{}.csv", ed.id, ind.id),
-            json_url: format!("data/{}/{}.json", ed.id, ind.id),
-            indicator_url: Site::url(
-                self.lang,
-                &format!("{}/{}", self.site.indicators_path, ind.id),
-            ),
+            csv_url,
+            json_url,
+            indicator_url: (indicator_url != self.page_url).then_some(indicator_url),
             trend: false,
         };
         self.render_partial(&ctx)
+    }
+
+    /// The lines under a standalone figure: the edition and the number of respondents.
+    fn footer(&self, ind: &Indicator) -> Vec<String> {
+        let ed = &self.site.editions[ind.edition];
+        let n = match ind.n {
+            Some(n) => format!("{} {}", self.tr("chart_n"), self.locale.integer(n as i64)),
+            None => self.tr("chart_n_unknown").to_string(),
+        };
+        vec![self.text(&ed.meta.title).to_string(), n]
+    }
+
+    /// The paths of a figure's SVG and PNG in this language (`<dir>/<stem>.<lang>.svg`, `dir`
+    /// being `data/<edition>/figures`), drawing them with `draw` when no page of this render
+    /// has yet.
+    fn files(
+        &self,
+        dir: &str,
+        stem: &str,
+        draw: impl FnOnce() -> String,
+    ) -> Result<(String, String), Diagnostic> {
+        let base = format!("{dir}/{stem}.{}", self.lang);
+        let (svg_path, png_path) = (format!("{base}.svg"), format!("{base}.png"));
+        {
+            let mut first = self
+                .page
+                .first_png
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if first.is_none() {
+                *first = Some(png_path.clone());
+            }
+        }
+        let Some(written) = self.written else {
+            return Ok((svg_path, png_path));
+        };
+        let fresh = written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(svg_path.clone());
+        if fresh {
+            let svg = draw();
+            let png = self.raster.png(&svg).map_err(|e| {
+                Diagnostic::file(
+                    &self.site.theme.dir,
+                    format!(
+                        "cannot draw the PNG of figure `{stem}` ({}): {e}",
+                        self.lang
+                    ),
+                )
+            })?;
+            let mut files = self.page.files.lock().unwrap_or_else(|e| e.into_inner());
+            files.push((svg_path.clone(), svg.into_bytes()));
+            files.push((png_path.clone(), png));
+        }
+        Ok((svg_path, png_path))
     }
 
     /// « Intervalles de confiance à 95 % (…) »: the level and the method.
@@ -902,8 +1077,10 @@ impl FigureEnv<'_> {
     /// option (a numeric indicator's mean, a value), with its intervals as a band, per member
     /// of a breakdown every wave has and for the whole sample; cut where the series breaks,
     /// with a note saying why. Members missing from a wave are gaps.
-    pub(crate) fn trend(&self, waves: &[&Indicator]) -> Option<String> {
-        let last = waves.last()?;
+    pub(crate) fn trend(&self, waves: &[&Indicator]) -> Result<Option<String>, Diagnostic> {
+        let Some(last) = waves.last() else {
+            return Ok(None);
+        };
         let categories: Vec<String> = waves
             .iter()
             .map(|w| self.site.editions[w.edition].meta.year.to_string())
@@ -983,9 +1160,10 @@ impl FigureEnv<'_> {
             None => self.text(&last.question).to_string(),
         };
         let notes = self.trend_notes(waves, &categories, &breaks, common.is_none());
-        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let base = format!("fig-{}--trend", last.id);
+        let id = self.page.unique(&base);
         let mut chart = Chart {
-            id: format!("trend-{}-{n}", last.id),
+            id,
             desc: self.trend_summary(last, &categories, &series),
             title,
             categories,
@@ -1006,7 +1184,15 @@ impl FigureEnv<'_> {
             .map(|b| (b.after, self.tr("trend_break_short").to_string()))
             .collect();
         let svg = charts::render(ChartType::Line, &chart, self.style);
-        let mut html = svg;
+        let id = chart.id.clone();
+        chart.id = base;
+        let stem = format!("{}--trend", last.id);
+        let footer = vec![chart.categories.join(" · ")];
+        let (svg_path, png_path) = self.trend_files(&stem, || {
+            charts::standalone(ChartType::Line, &chart, self.style, &footer)
+        })?;
+        let mut html = format!(r#"<div class="trend-figure" id="{}">"#, charts::esc(&id));
+        html.push_str(&svg);
         if !notes.is_empty() {
             html.push_str(r#"<ul class="chart-notes trend-notes">"#);
             for note in notes {
@@ -1016,7 +1202,42 @@ impl FigureEnv<'_> {
             }
             html.push_str("</ul>");
         }
-        Some(html)
+        let links = TrendLinks {
+            id,
+            downloads: Downloads {
+                svg: Some(svg_path),
+                png: Some(png_path),
+                csv: None,
+                json: None,
+            },
+        };
+        html.push_str(&self.render_links(&links)?);
+        html.push_str("</div>");
+        Ok(Some(html))
+    }
+
+    /// The trend's files: language-specific, across editions (`data/figures/`).
+    fn trend_files(
+        &self,
+        stem: &str,
+        draw: impl FnOnce() -> String,
+    ) -> Result<(String, String), Diagnostic> {
+        self.files("data/figures", stem, draw)
+    }
+
+    fn render_links(&self, links: &TrendLinks) -> Result<String, Diagnostic> {
+        let mut ctx = Context::new();
+        ctx.insert("figure", links);
+        ctx.insert("root", self.root);
+        self.tera
+            .render("partials/figure-links.html", &ctx)
+            .map_err(|e| {
+                super::templates::to_diagnostic(
+                    &e,
+                    &self.site.theme,
+                    Some("partials/figure-links.html"),
+                )
+            })
     }
 
     /// The notes under a trend: each break and why, and what a comparison of totals leaves out.

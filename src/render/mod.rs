@@ -20,10 +20,11 @@ pub(crate) mod opendata;
 pub(crate) mod paths;
 pub mod policy;
 pub(crate) mod print;
+pub(crate) mod raster;
 pub(crate) mod templates;
 pub mod typography;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -115,6 +116,8 @@ struct LangRender {
 pub(crate) struct Prepared {
     langs: Vec<LangRender>,
     style: charts::Style,
+    /// Draws the PNG figures, with the theme's raster fonts.
+    raster: raster::Raster,
     options: Options,
 }
 
@@ -174,9 +177,11 @@ pub(crate) fn prepare(site: &Site, opts: &Options) -> Result<Prepared, Error> {
         grid: c.grid.clone(),
         diverging: c.diverging.clone(),
     };
+    let raster = raster::Raster::new(site.theme.raster_fonts.iter().map(|f| f.bytes.as_slice()));
     Ok(Prepared {
         langs,
         style,
+        raster,
         options: opts.clone(),
     })
 }
@@ -219,6 +224,7 @@ pub(crate) fn render(
         site,
         prepared,
         waves: &waves,
+        figures: Mutex::new(BTreeSet::new()),
     };
     let put = |output: Output<'_>| {
         if let Output::File(f) = &output
@@ -274,6 +280,9 @@ struct Env<'a> {
     site: &'a Site,
     prepared: &'a Prepared,
     waves: &'a BTreeMap<&'a str, Vec<&'a Indicator>>,
+    /// The figure files (SVG, PNG) written so far: a figure drawn on several pages is
+    /// written once.
+    figures: Mutex<BTreeSet<String>>,
 }
 
 type Put<'a> = dyn Fn(Output<'_>) -> Result<(), Diagnostics> + Sync + 'a;
@@ -298,6 +307,7 @@ fn run_job(env: &Env<'_>, job: &Job<'_>, put: &Put<'_>) -> Result<(), Diagnostic
         lang: li,
         edition: None,
     };
+    let figs = figures::PageFigures::default();
     let (path, template, lr, ctx, kind) = match job {
         Job::Page(pi) => return page_job(env, *pi, put),
         Job::Assets => {
@@ -354,18 +364,27 @@ fn run_job(env: &Env<'_>, job: &Job<'_>, put: &Put<'_>) -> Result<(), Diagnostic
         Job::Indicators(li) => {
             let lr = &langs[*li];
             let path = Site::url(&lr.code, &site.indicators_path);
-            let ctx = indicators_context(env, lr, &path, None)?;
+            let ctx = indicators_context(env, lr, &path, None, &figs)?;
             (path, "indicators.html", lr, ctx, page(*li))
         }
         Job::Indicator(li, id) => {
             let lr = &langs[*li];
             let path = Site::url(&lr.code, &format!("{}/{id}", site.indicators_path));
-            let ctx = indicators_context(env, lr, &path, Some(id))?;
+            let ctx = indicators_context(env, lr, &path, Some(id), &figs)?;
             (path, "indicator.html", lr, ctx, page(*li))
         }
     };
     let html = render_template(site, &lr.tera, template, &ctx)?;
-    put(file(&path, &html, kind))
+    put(file(&path, &html, kind))?;
+    put_figures(&figs, put)
+}
+
+/// The figure files a page drew (those no other page wrote before).
+fn put_figures(figs: &figures::PageFigures, put: &Put<'_>) -> Result<(), Diagnostics> {
+    for (path, bytes) in figs.take_files() {
+        put(file(&path, &bytes, Kind::Data))?;
+    }
+    Ok(())
 }
 
 fn home_context(site: &Site, lr: &LangRender, path: &str) -> Context {
@@ -441,7 +460,8 @@ fn page_job(env: &Env<'_>, pi: usize, put: &Put<'_>) -> Result<(), Diagnostics> 
             },
         };
         let path = Site::url(&lr.code, &page.path);
-        match page_context(env, lr, page, li, &path, &body) {
+        let figs = figures::PageFigures::default();
+        match page_context(env, lr, page, li, &path, &body, &figs) {
             Ok((ctx, warnings)) => {
                 errors.extend(warnings);
                 let html = render_template(site, &lr.tera, &page.template, &ctx)?;
@@ -455,6 +475,7 @@ fn page_job(env: &Env<'_>, pi: usize, put: &Put<'_>) -> Result<(), Diagnostics> 
                     kind,
                     source: Some(&src.file),
                 }))?;
+                put_figures(&figs, put)?;
             }
             Err(d) => {
                 errors.extend(d);
@@ -482,12 +503,13 @@ fn chapter(env: &Env<'_>, lr: &LangRender, page: &Page, li: usize, body: &str) -
     let src = &version.source;
     let path = print::path(&lr.code, ed);
     let root = root_prefix(&path);
-    let counter = AtomicUsize::new(0);
+    let figs = figures::PageFigures::default();
     let hooks = PageHooks {
         site,
         lang: &lr.code,
         edition: Some(ei),
-        figures: lr.figures(site, &env.prepared.style, &root, &counter),
+        // The page itself writes the figure files.
+        figures: lr.figures(env, &root, &path, &figs, None),
     };
     let print_hooks = print::PrintHooks {
         inner: &hooks,
@@ -608,20 +630,24 @@ impl LangRender {
     /// What a page's chart figures need in this language.
     fn figures<'a>(
         &'a self,
-        site: &'a Site,
-        style: &'a charts::Style,
+        env: &'a Env<'_>,
         root: &'a str,
-        counter: &'a AtomicUsize,
+        page_url: &'a str,
+        page: &'a figures::PageFigures,
+        written: Option<&'a Mutex<BTreeSet<String>>>,
     ) -> figures::FigureEnv<'a> {
         figures::FigureEnv {
-            site,
+            site: env.site,
             lang: &self.code,
             locale: &self.locale,
             tera: &self.tera,
             t: &self.t,
-            style,
+            style: &env.prepared.style,
             root,
-            counter,
+            page_url,
+            page,
+            written,
+            raster: &env.prepared.raster,
         }
     }
 }
@@ -633,17 +659,17 @@ fn page_context(
     li: usize,
     path: &str,
     body: &str,
+    figs: &figures::PageFigures,
 ) -> Result<(Context, Vec<Diagnostic>), Vec<Diagnostic>> {
     let site = env.site;
     let version = &page.versions[li];
     let src = &version.source;
     let root = root_prefix(path);
-    let counter = AtomicUsize::new(0);
     let hooks = PageHooks {
         site,
         lang: &lr.code,
         edition: page.edition,
-        figures: lr.figures(site, &env.prepared.style, &root, &counter),
+        figures: lr.figures(env, &root, path, figs, Some(&env.figures)),
     };
     let input = markdown::Input::of_page(src, body, &root, "")
         .with_prose(typography::Prose::of(site, &src.lang));
@@ -705,6 +731,7 @@ fn page_context(
     let mut ctx = Context::new();
     ctx.insert("page", &ctx_page);
     ctx.insert("root", &root);
+    ctx.insert("first_figure_png", &figs.first_png());
     if let Some(ei) = page.edition {
         ctx.insert_value("edition", lr.editions[ei].clone());
     }
@@ -800,11 +827,11 @@ fn indicators_context(
     lr: &LangRender,
     path: &str,
     id: Option<&str>,
+    figs: &figures::PageFigures,
 ) -> Result<Context, Diagnostics> {
     let site = env.site;
     let root = root_prefix(path);
-    let counter = AtomicUsize::new(0);
-    let fig = lr.figures(site, &env.prepared.style, &root, &counter);
+    let fig = lr.figures(env, &root, path, figs, Some(&env.figures));
     let folder = match id {
         Some(id) => format!("{}/{id}", site.indicators_path),
         None => site.indicators_path.clone(),
@@ -844,7 +871,11 @@ fn indicators_context(
                 figure: html,
             });
         }
-        let trend = (waves.len() > 1).then(|| fig.trend(&waves)).flatten();
+        let trend = if waves.len() > 1 {
+            fig.trend(&waves)?
+        } else {
+            None
+        };
         crumbs.push(Crumb {
             title: title.clone(),
             url: Site::url(&lr.code, &site.indicators_path),
@@ -874,5 +905,6 @@ fn indicators_context(
     };
     ctx.insert("page", &page);
     ctx.insert("root", &root);
+    ctx.insert("first_figure_png", &figs.first_png());
     Ok(ctx)
 }

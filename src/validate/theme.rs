@@ -77,6 +77,9 @@ pub(crate) const ENGINE_STRINGS: &[&str] = &[
     "opendata_missing",
     "opendata_small_cells",
     "opendata_excluded",
+    // The line under a standalone figure (SVG, PNG).
+    "chart_n",
+    "chart_n_unknown",
 ];
 
 /// The theme's checks for the site's languages `langs`.
