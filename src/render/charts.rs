@@ -1422,6 +1422,90 @@ mod tests {
         );
     }
 
+    /// Every chart type, left to right and right to left.
+    fn every_drawing() -> Vec<String> {
+        let mut out = Vec::new();
+        for rtl in [false, true] {
+            for kind in [
+                ChartType::Bar,
+                ChartType::HorizontalBar,
+                ChartType::StackedBar,
+                ChartType::Pie,
+                ChartType::Donut,
+                ChartType::Line,
+                ChartType::DivergingBar,
+                ChartType::Points,
+            ] {
+                out.push(render(kind, &chart(rtl), &style()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn no_text_smaller_than_14_units_on_a_320_unit_chart() {
+        for svg in every_drawing() {
+            assert!(svg.contains(r#"viewBox="0 0 320 "#), "{svg}");
+            for (i, _) in svg.match_indices("font-size=\"") {
+                let size: f64 = svg[i + 11..].split('"').next().unwrap().parse().unwrap();
+                assert!(size >= 14.0, "{size} in {svg}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_narrow_segment_keeps_its_label_in_arabic_as_in_french() {
+        // Ouarzazate: 94 % / 6 %; the Arabic label carries direction marks, which take no room.
+        for label in ["6\u{202f}%", "6\u{200e}%\u{200e}"] {
+            let mut c = chart(label.contains('\u{200e}'));
+            c.categories = vec!["Ouarzazate".into()];
+            c.series = vec![
+                Series::new("Oui".into(), vec![Some(94.0)], vec![Some("94 %".into())]),
+                Series::new("Non".into(), vec![Some(6.0)], vec![Some(label.into())]),
+            ];
+            let svg = render(ChartType::StackedBar, &c, &style());
+            assert!(svg.contains(&format!(">{label}</text>")), "{label}: {svg}");
+        }
+        assert_eq!(
+            text_width("6\u{200e}%\u{200e}", 14.0, true),
+            text_width("6%", 14.0, true)
+        );
+    }
+
+    #[test]
+    fn colour_is_not_the_only_cue_and_light_marks_are_outlined() {
+        let mut s = style();
+        s.palette = vec!["#0f4c5c".into(), "#7fb3bd".into()];
+        let svg = render(ChartType::StackedBar, &chart(false), &s);
+        assert!(
+            svg.contains("<pattern id=\"c1-"),
+            "the second series is hatched"
+        );
+        assert!(svg.contains("url(#c1-"));
+        assert!(
+            svg.contains(r##"fill="#7fb3bd" stroke="#555""##),
+            "a colour under 3:1 against white is outlined: {svg}"
+        );
+        assert!(!svg.contains(r##"fill="#0f4c5c" stroke"##));
+        assert!(contrast("#7fb3bd", BACKGROUND) < 3.0 && contrast("#0f4c5c", BACKGROUND) > 3.0);
+    }
+
+    #[test]
+    fn standalone_svg_has_its_size_background_and_title() {
+        let svg = standalone(
+            ChartType::StackedBar,
+            &chart(false),
+            &style(),
+            &["Édition 2020".to_string(), "n = 42".to_string()],
+        );
+        assert!(svg.starts_with(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\""
+        ));
+        assert!(svg.contains(r#" width="320" height=""#));
+        assert!(svg.contains(r##"fill="#ffffff"/>"##));
+        assert!(svg.contains(">n = 42</text>") && svg.contains("font-family=\"sans-serif\""));
+    }
+
     #[test]
     fn contrast_of_labels_on_bars() {
         assert_eq!(on("#0f4c5c"), "#ffffff");

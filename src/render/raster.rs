@@ -8,9 +8,10 @@ use std::sync::Arc;
 use resvg::tiny_skia;
 use resvg::usvg::{self, fontdb};
 
-/// How many pixels per SVG unit: a 320-unit chart becomes a 960-pixel PNG, sharp on a
-/// high-density screen and wide enough for a link preview.
-pub(crate) const SCALE: f32 = 3.0;
+/// How many pixels per SVG unit: a 320-unit chart becomes a 640-pixel PNG, sharp on a
+/// high-density phone and wide enough for a link preview (3 would cost 2.25 times the pixels
+/// and about as much build time: measured in BENCHMARKS.md).
+pub(crate) const SCALE: f32 = 2.0;
 
 /// The fonts, loaded once per build.
 pub(crate) struct Raster {
@@ -87,7 +88,7 @@ mod tests {
         // IHDR: width and height, big-endian, after the chunk length and type.
         let w = u32::from_be_bytes(a[16..20].try_into().unwrap());
         let h = u32::from_be_bytes(a[20..24].try_into().unwrap());
-        assert_eq!((w, h), (30, 12));
+        assert_eq!((w, h), (20, 8));
         assert_eq!(a, r.png(svg).unwrap());
         assert!(r.png("<svg").is_err());
     }

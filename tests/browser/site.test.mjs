@@ -593,7 +593,7 @@ test('printed links show a readable address, the data tables print, the footer p
   const dir = shipped();
   const { page, close } = await open(pathToFileURL(path.join(dir, 'fr', phonePages[0])).href);
   await page.emulateMedia({ media: 'print' });
-  const csv = page.locator('.chart-meta a').first();
+  const csv = page.locator('.figure-downloads a[type="text/csv"]').first();
   // Without the beforeprint script: the href as written.
   const before = await csv.evaluate((a) => getComputedStyle(a, '::after').content);
   assert.ok(before.includes('attr(href)') || before.includes(await csv.getAttribute('href')), before);
