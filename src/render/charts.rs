@@ -406,6 +406,15 @@ pub(crate) fn standalone(
     } else {
         (PAD, "start")
     };
+    // A line cut from a right-to-left sentence is isolated as right-to-left, so the neutral
+    // characters at its ends (« », ?, .) stay where the sentence puts them.
+    let isolate = |l: &str| {
+        if chart.rtl {
+            format!("\u{2067}{l}\u{2069}")
+        } else {
+            l.to_string()
+        }
+    };
     let mut head = String::new();
     let title_lines = lines(&chart.title, W - 2.0 * PAD, 16.0, true);
     let mut y = PAD + 4.0;
@@ -416,7 +425,7 @@ pub(crate) fn standalone(
             r#"<text x="{}" y="{}" text-anchor="{anchor}" font-size="16" font-weight="700">{}</text>"#,
             num(x),
             num(y),
-            esc(l)
+            esc(&isolate(l))
         );
     }
     let top = y + 4.0;
@@ -433,7 +442,7 @@ pub(crate) fn standalone(
             num(x),
             num(fy),
             esc(&style.muted),
-            esc(&l)
+            esc(&isolate(&l))
         );
     }
     let total = fy + PAD;
@@ -643,6 +652,8 @@ fn stacked(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
 
 /// A whole row drawn absent (suppressed), with the explanation in its middle.
 fn absent_row(chart: &Chart, style: &Style, svg: &mut Svg, y: f64, h: f64) {
+    // Over the centre line of a diverging chart, which would cross the explanation.
+    svg.rect(PAD, y, W - 2.0 * PAD, h, BACKGROUND);
     svg.absent(PAD, y, W - 2.0 * PAD, h, &style.muted);
     let muted = format!(r#" fill="{}" font-size="14""#, esc(&style.muted));
     svg.text(
@@ -1201,7 +1212,10 @@ fn points(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
         (left, right)
     };
     let x_of = |v: f64| left + (right - left) * (v - lo) / (hi - lo);
-    let top = y;
+    // The grid goes under the marks, inserted here once the rows are known; it is drawn
+    // across each row's line only, never through a row label.
+    let under = svg.body.len();
+    let mut rows_cy = Vec::new();
     let muted = format!(r#" fill="{}" font-size="14""#, esc(&style.muted));
     for (ci, cat) in chart.categories.iter().enumerate() {
         y += row_label(chart, svg, y, cat).0;
@@ -1219,6 +1233,7 @@ fn points(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
             continue;
         }
         svg.line(left, cy, right, cy, &style.grid, 1.0);
+        rows_cy.push(cy);
         let mut end = main.values[ci].map_or(left, x_of);
         if let Some((a, b)) = main.ci[ci] {
             svg.whisker(true, x_of(a), x_of(b), cy, &style.ink);
@@ -1255,17 +1270,35 @@ fn points(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
         svg.text(lx, cy + 5.0, anchor, r#" font-weight="600""#, label);
         y += 34.0;
     }
-    // Axis at the bottom.
-    for (v, label) in &chart.ticks {
-        let x = x_of(*v);
-        svg.line(x, top + 18.0, x, y - 4.0, &style.grid, 1.0);
-        svg.text(
-            x,
-            y + 10.0,
-            "middle",
-            &format!(r#" fill="{}" font-size="14""#, esc(&style.muted)),
-            label,
-        );
+    let mut grid = Svg {
+        body: String::new(),
+        hatch: String::new(),
+        hatched: false,
+        outline: String::new(),
+    };
+    for (v, _) in &chart.ticks {
+        for &cy in &rows_cy {
+            grid.line(x_of(*v), cy - 11.0, x_of(*v), cy + 11.0, &style.grid, 1.0);
+        }
+    }
+    svg.body.insert_str(under, &grid.body);
+    // Axis at the bottom: every tick, or every other (third…) when their labels would touch.
+    let widths: Vec<f64> = chart
+        .ticks
+        .iter()
+        .map(|(_, l)| text_width(l, SMALL, false))
+        .collect();
+    let overlaps = |step: usize| {
+        (step..chart.ticks.len()).step_by(step).any(|i| {
+            let gap = (x_of(chart.ticks[i].0) - x_of(chart.ticks[i - step].0)).abs();
+            gap < (widths[i] + widths[i - step]) / 2.0 + 8.0
+        })
+    };
+    let step = (1..chart.ticks.len().max(1))
+        .find(|&s| !overlaps(s))
+        .unwrap_or(chart.ticks.len().max(1));
+    for (v, label) in chart.ticks.iter().step_by(step) {
+        svg.text(x_of(*v), y + 10.0, "middle", &muted, label);
     }
     y + 14.0 + PAD
 }
