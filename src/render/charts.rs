@@ -465,6 +465,11 @@ pub(crate) fn standalone(
 
 /// The legend, wrapping when long, aligned to the reading start. Returns its height.
 fn legend(chart: &Chart, style: &Style, svg: &mut Svg, y: f64) -> f64 {
+    legend_of(chart, style, svg, y, false)
+}
+
+/// The legend; with `markers`, the swatches are the points' own shapes (a disc, a diamond).
+fn legend_of(chart: &Chart, style: &Style, svg: &mut Svg, y: f64, markers: bool) -> f64 {
     if chart.series.len() < 2 {
         return 0.0;
     }
@@ -482,6 +487,26 @@ fn legend(chart: &Chart, style: &Style, svg: &mut Svg, y: f64) -> f64 {
             (PAD + x, PAD + x + 20.0, "start")
         };
         match chart.scale {
+            _ if markers => {
+                let (cx, cy) = (sx + 7.0, y + row + 7.0);
+                if i == 0 {
+                    let _ = write!(
+                        svg.body,
+                        r#"<circle cx="{}" cy="{}" r="6" fill="{}"/>"#,
+                        num(cx),
+                        num(cy),
+                        style.color(0)
+                    );
+                } else {
+                    let _ = write!(
+                        svg.body,
+                        r#"<path d="M{} {}l6 6l-6 6l-6 -6Z" fill="{}"/>"#,
+                        num(cx),
+                        num(cy - 6.0),
+                        style.color(i)
+                    );
+                }
+            }
             Some(scale) => {
                 let color = style.diverging_color(i, chart.series.len(), scale);
                 // Diverging scales are told apart by their side of the centre line.
@@ -1202,7 +1227,7 @@ fn diverging(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
 /// Points with their interval, one row per category: series 0 is the point (a mean) with its
 /// whisker, series 1 (if any) a second marker (a median).
 fn points(chart: &Chart, style: &Style, svg: &mut Svg) -> f64 {
-    let mut y = PAD + legend(chart, style, svg, PAD);
+    let mut y = PAD + legend_of(chart, style, svg, PAD, true);
     let lo = chart.ticks.first().map_or(0.0, |t| t.0);
     let hi = max_value(chart).max(lo + 1e-9);
     let (left, right) = (PAD + 8.0, W - PAD - 70.0);
