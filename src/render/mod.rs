@@ -11,6 +11,7 @@
 //! relative to the site root, so templates write `{{ root }}{{ x.url }}`.
 
 pub(crate) mod charts;
+pub(crate) mod citation;
 pub(crate) mod context;
 pub(crate) mod feed;
 pub(crate) mod figures;
@@ -196,6 +197,8 @@ enum Job<'a> {
     Indicator(usize, &'a str),
     /// The open data files of an edition (language-neutral).
     OpenData(usize),
+    /// The reference files of an edition (`citation.bib`, `.ris`, `.json`).
+    Citation(usize),
     Feed(usize),
 }
 
@@ -266,6 +269,7 @@ fn all_jobs<'a>(
         }
     }
     jobs.extend((0..site.editions.len()).map(Job::OpenData));
+    jobs.extend((0..site.editions.len()).map(Job::Citation));
     jobs
 }
 
@@ -313,7 +317,18 @@ fn run_job(env: &Env<'_>, job: &Job<'_>, put: &Put<'_>) -> Result<(), Diagnostic
             }
             return Ok(());
         }
+        Job::Citation(ei) => {
+            for (path, bytes) in citation::files(site, *ei) {
+                put(file(&path, &bytes, Kind::Data))?;
+            }
+            return Ok(());
+        }
         Job::Sitemap => {
+            // The sitemap protocol wants absolute addresses: without base_url there is none
+            // to give, so no sitemap (and a warning, which `render` sorts from the errors).
+            if site.base_url.is_none() {
+                return Err(Diagnostics::from(context::no_sitemap_warning()));
+            }
             let ctx = context::sitemap(site);
             let xml = render_template(site, &default.tera, "sitemap.xml", &ctx)?;
             return put(file("sitemap.xml", &xml, Kind::Other));
