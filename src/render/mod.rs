@@ -456,10 +456,9 @@ fn page_job(env: &Env<'_>, pi: usize, put: &Put<'_>) -> Result<(), Diagnostics> 
             },
         };
         let path = Site::url(&lr.code, &page.path);
-        match page_context(env, lr, page, li, &path, &body) {
-            Ok((ctx, warnings)) => {
+        match page_html(env, lr, page, li, &path, &body) {
+            Ok((html, warnings)) => {
                 errors.extend(warnings);
-                let html = render_template(site, &lr.tera, &page.template, &ctx)?;
                 let kind = Kind::Page {
                     lang: li,
                     edition: page.edition,
@@ -641,14 +640,17 @@ impl LangRender {
     }
 }
 
-fn page_context(
+/// A narrative page rendered in language `li`, with its warnings. The contents (`page.toc`)
+/// list every heading of the rendered page: when its template adds headings to the
+/// Markdown's, the page is rendered a second time with them.
+fn page_html(
     env: &Env<'_>,
     lr: &LangRender,
     page: &Page,
     li: usize,
     path: &str,
     body: &str,
-) -> Result<(Context, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let site = env.site;
     let version = &page.versions[li];
     let src = &version.source;
@@ -689,7 +691,7 @@ fn page_context(
         .then(|| site.language(&src.lang))
         .flatten();
     let (prev, next) = neighbours(site, page, &lr.code);
-    let ctx_page = PageCtx {
+    let mut ctx_page = PageCtx {
         kind: "page",
         title: &src.front.title,
         description: src.front.description.as_deref(),
@@ -723,7 +725,16 @@ fn page_context(
     if let Some(ei) = page.edition {
         ctx.insert_value("edition", lr.editions[ei].clone());
     }
-    Ok((ctx, warnings))
+    let html = render_template(site, &lr.tera, &page.template, &ctx).map_err(|d| d.0)?;
+    let toc = std::str::from_utf8(&html).map_or_else(|_| Vec::new(), context::rendered_toc);
+    let ids = |t: &[markdown::TocEntry]| t.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    if ids(&toc) == ids(&md.toc) {
+        return Ok((html, warnings));
+    }
+    ctx_page.toc = &toc;
+    ctx.insert("page", &ctx_page);
+    let html = render_template(site, &lr.tera, &page.template, &ctx).map_err(|d| d.0)?;
+    Ok((html, warnings))
 }
 
 /// Previous and next page in the reading order of the page's edition (or of the site pages).
