@@ -333,6 +333,7 @@ fn open_graph_and_twitter_tags_are_on_every_page_absolute_only_with_base_url() {
         let (site, _) = site(base_url);
         let public = site.path().join("public");
         for page in [
+            "index.html",
             "fr/index.html",
             "ar/index.html",
             "fr/editions/2021-vague-test/index.html",
