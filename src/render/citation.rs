@@ -17,6 +17,11 @@ use serde_json::json;
 use super::locale::Locale;
 use crate::model::{Date, Edition, Site};
 
+/// The UI strings read here. Optional: a theme without `citation_format` gets an empty
+/// `citation.text` (it shows no citation line).
+const FORMAT: &str = "citation_format";
+const ADDRESS: &str = "citation_address";
+
 /// An edition as a bibliographic record, in one language.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Reference {
@@ -115,11 +120,11 @@ pub(crate) fn context(
 /// `citation_address` with `{url}` when the edition has an absolute address, else nothing. A
 /// missing publisher takes the site's title; a missing date the year.
 pub(crate) fn text(r: &Reference, t: &BTreeMap<String, String>, locale: &Locale) -> String {
-    let format = t.get("citation_format").map_or("", String::as_str);
+    let format = t.get(FORMAT).map_or("", String::as_str);
     let date = r
         .date
         .map_or_else(|| locale.integer(i64::from(r.year)), |d| locale.date(d));
-    let address = match (&r.url, t.get("citation_address")) {
+    let address = match (&r.url, t.get(ADDRESS)) {
         (Some(url), Some(a)) => a.replace("{url}", url),
         _ => String::new(),
     };
