@@ -339,6 +339,7 @@ fn open_graph_and_twitter_tags_are_on_every_page_absolute_only_with_base_url() {
             "fr/editions/2021-vague-test/index.html",
             "ar/editions/2021-vague-test/intro/index.html",
             "fr/a-propos/index.html",
+            "ar/editions/2021-vague-test/print.html",
         ] {
             let html = read(&public, page);
             let one = |key: &str| {
