@@ -430,6 +430,20 @@ fn shipped_site_contents_list_every_section_and_its_licence_is_in_the_data_packa
             "title": "Creative Commons Attribution 4.0 International"
         }])
     );
+    // The indicators index is in the main navigation; the feed and the version are said in
+    // words.
+    let nav = &home[home.find("class=\"site-nav\"").expect("main navigation")..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    assert!(
+        nav.contains("href=\"../fr/indicateurs/index.html\""),
+        "{nav}"
+    );
+    assert!(
+        home.contains("Un lecteur de flux vous signale"),
+        "feed in words"
+    );
+    let ed_home = read(&public, "ar/editions/2023-bism-vague-1/index.html");
+    assert!(ed_home.contains("تقرؤون النسخة 1.1.0"), "version in words");
     let edition = "editions/2020-rencontres-regionales";
     for lang in ["fr", "ar"] {
         for page in ["recommandations", "oujda", "laayoune"] {
