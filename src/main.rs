@@ -148,58 +148,8 @@ fn main() -> ExitCode {
             strict,
             no_minify: _,
             package,
-        } => {
-            let mut opts = options(&cli, *strict);
-            opts.package = *package;
-            let out = if out.is_relative() {
-                cli.root.join(out)
-            } else {
-                out.clone()
-            };
-            match barometre::build(&opts, &out) {
-                Ok(report) => {
-                    print_warnings(&cli, &report);
-                    for p in &report.packages {
-                        println!("package {} ({} files, {} bytes)", p.path, p.files, p.bytes);
-                    }
-                    println!(
-                        "built {} pages ({} files) in {:.2} s into {}",
-                        report.pages,
-                        report.files,
-                        report.seconds,
-                        out.display()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(f) => fail(&f.error),
-            }
-        }
-        Command::Check { strict } => {
-            let opts = options(&cli, *strict);
-            match barometre::check(&opts) {
-                Ok(report) => {
-                    print_warnings(&cli, &report);
-                    if !cli.quiet {
-                        eprint!("{}", barometre::Summary::of_report(&report));
-                    }
-                    println!(
-                        "checked {} pages ({} files) in {:.2} s: no errors, {} warning(s)",
-                        report.pages,
-                        report.files,
-                        report.seconds,
-                        report.warnings.warnings().count()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(f) => {
-                    let code = fail(&f.error);
-                    if let (barometre::Error::Input(diags), false) = (&f.error, cli.quiet) {
-                        eprint!("{}", barometre::Summary::of_failure(&f.integrity, diags));
-                    }
-                    code
-                }
-            }
-        }
+        } => build(&cli, out, *strict, *package),
+        Command::Check { strict } => check(&cli, *strict),
         Command::Verify { dir } => {
             let dir = if dir.is_relative() && cli.root != std::path::Path::new(".") {
                 cli.root.join(dir)
@@ -224,50 +174,114 @@ fn main() -> ExitCode {
                     kind,
                     year,
                 },
-        } => {
-            use barometre::EditionKind;
-            let req = barometre::NewEdition {
-                id: id.clone(),
-                from: from.clone(),
-                kind: kind.map(|k| match k {
-                    Kind::RegionalMeetings => EditionKind::RegionalMeetings,
-                    Kind::BarometerWave => EditionKind::BarometerWave,
-                }),
-                year: *year,
-            };
-            match barometre::new_edition(&cli.root, &req) {
-                Ok(done) => {
-                    for w in &done.warnings {
-                        eprintln!("{w}");
-                    }
-                    for f in &done.files {
-                        println!("created {}", barometre::display_path(f));
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(&e),
+        } => new_edition(&cli, id, from.clone(), *kind, *year),
+        Command::Publish { id, strict } => publish(&cli, id, *strict),
+    }
+}
+
+fn build(cli: &Cli, out: &std::path::Path, strict: bool, package: bool) -> ExitCode {
+    let mut opts = options(cli, strict);
+    opts.package = package;
+    let out = if out.is_relative() {
+        cli.root.join(out)
+    } else {
+        out.to_path_buf()
+    };
+    match barometre::build(&opts, &out) {
+        Ok(report) => {
+            print_warnings(cli, &report);
+            for p in &report.packages {
+                println!("package {} ({} files, {} bytes)", p.path, p.files, p.bytes);
             }
+            println!(
+                "built {} pages ({} files) in {:.2} s into {}",
+                report.pages,
+                report.files,
+                report.seconds,
+                out.display()
+            );
+            ExitCode::SUCCESS
         }
-        Command::Publish { id, strict } => {
-            let opts = options(&cli, *strict);
-            match barometre::publish(&opts, id) {
-                Ok(p) if p.changed => {
-                    println!(
-                        "published {} version {}: {} recorded in editions/{}/edition.yaml",
-                        p.id, p.version, p.hash, p.id
-                    );
-                    ExitCode::SUCCESS
-                }
-                Ok(p) => {
-                    println!(
-                        "{} version {} is already published with this content ({})",
-                        p.id, p.version, p.hash
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(&e),
+        Err(f) => fail(&f.error),
+    }
+}
+
+fn check(cli: &Cli, strict: bool) -> ExitCode {
+    let opts = options(cli, strict);
+    match barometre::check(&opts) {
+        Ok(report) => {
+            print_warnings(cli, &report);
+            if !cli.quiet {
+                eprint!("{}", barometre::Summary::of_report(&report));
             }
+            println!(
+                "checked {} pages ({} files) in {:.2} s: no errors, {} warning(s)",
+                report.pages,
+                report.files,
+                report.seconds,
+                report.warnings.warnings().count()
+            );
+            ExitCode::SUCCESS
         }
+        Err(f) => {
+            let code = fail(&f.error);
+            if let (barometre::Error::Input(diags), false) = (&f.error, cli.quiet) {
+                eprint!("{}", barometre::Summary::of_failure(&f.integrity, diags));
+            }
+            code
+        }
+    }
+}
+
+fn new_edition(
+    cli: &Cli,
+    id: &str,
+    from: Option<String>,
+    kind: Option<Kind>,
+    year: Option<i32>,
+) -> ExitCode {
+    use barometre::EditionKind;
+    let req = barometre::NewEdition {
+        id: id.to_string(),
+        from,
+        kind: kind.map(|k| match k {
+            Kind::RegionalMeetings => EditionKind::RegionalMeetings,
+            Kind::BarometerWave => EditionKind::BarometerWave,
+        }),
+        year,
+    };
+    match barometre::new_edition(&cli.root, &req) {
+        Ok(done) => {
+            for w in &done.warnings {
+                eprintln!("{w}");
+            }
+            for f in &done.files {
+                println!("created {}", barometre::display_path(f));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn publish(cli: &Cli, id: &str, strict: bool) -> ExitCode {
+    let opts = options(cli, strict);
+    match barometre::publish(&opts, id) {
+        Ok(p) if p.changed => {
+            println!(
+                "published {} version {}: {} recorded in editions/{}/edition.yaml",
+                p.id, p.version, p.hash, p.id
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(p) => {
+            println!(
+                "{} version {} is already published with this content ({})",
+                p.id, p.version, p.hash
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
     }
 }
 

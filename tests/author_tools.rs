@@ -559,7 +559,7 @@ fn check_ends_with_a_summary_table() {
         "  editions   2 (1 published, 1 draft)\n",
         "  languages  2 (fr, ar)\n",
         "  errors     0\n",
-        "  warnings   2\n",
+        "  warnings   3\n",
         "  coverage   fr 100 % (21/21), ar 95 % (20/21)\n",
         "edition integrity\n",
         "  2019-rencontres-test  0.1.0  draft\n",

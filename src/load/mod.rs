@@ -412,31 +412,7 @@ fn load_edition(
                     }
                 };
                 keep(&mut read, &bytes);
-                match other {
-                    Role::Table(name) => ed.tables.push(TableSource {
-                        name,
-                        file: f.rel.clone(),
-                        bytes,
-                    }),
-                    Role::Dimensions => match parse_yaml(&f.rel, bytes) {
-                        Ok(s) => ed.dimensions = Some(s),
-                        Err(d) => diags.push(d),
-                    },
-                    Role::Indicators => match parse_yaml(&f.rel, bytes) {
-                        Ok(s) => ed.indicators = Some(s),
-                        Err(d) => diags.push(d),
-                    },
-                    Role::Data(name) => match parse_yaml::<serde_json::Value>(&f.rel, bytes) {
-                        Ok(s) => ed.data.push(DataSource {
-                            name,
-                            file: s.file,
-                            text: s.text,
-                            value: s.value,
-                        }),
-                        Err(d) => diags.push(d),
-                    },
-                    _ => {}
-                }
+                place(&mut ed, other, &f.rel, bytes, diags);
             }
         }
     }
@@ -455,18 +431,52 @@ fn load_edition(
         }
     }
     if hashed {
-        let entries: Vec<hash::Entry<'_>> = read
-            .iter()
-            .map(|(name, bytes)| hash::Entry {
-                name: name.clone(),
-                bytes,
-            })
-            .collect();
-        let h = hash::content_hash(&entries);
+        let h = hash_of(&read);
         brief.hash = Some(h.clone());
         ed.hash = Some(h);
     }
     (Some(ed), brief)
+}
+
+/// Puts the bytes of one edition file (not a page, not `edition.yaml`) where its role says.
+fn place(ed: &mut EditionSource, role: Role, rel: &Path, bytes: Vec<u8>, diags: &mut Diagnostics) {
+    match role {
+        Role::Table(name) => ed.tables.push(TableSource {
+            name,
+            file: rel.to_path_buf(),
+            bytes,
+        }),
+        Role::Dimensions => match parse_yaml(rel, bytes) {
+            Ok(s) => ed.dimensions = Some(s),
+            Err(d) => diags.push(d),
+        },
+        Role::Indicators => match parse_yaml(rel, bytes) {
+            Ok(s) => ed.indicators = Some(s),
+            Err(d) => diags.push(d),
+        },
+        Role::Data(name) => match parse_yaml::<serde_json::Value>(rel, bytes) {
+            Ok(s) => ed.data.push(DataSource {
+                name,
+                file: s.file,
+                text: s.text,
+                value: s.value,
+            }),
+            Err(d) => diags.push(d),
+        },
+        Role::Meta | Role::Page | Role::Other => {}
+    }
+}
+
+/// The content hash of an edition from the bytes `load_edition` read.
+fn hash_of(read: &[(String, Vec<u8>)]) -> String {
+    let entries: Vec<hash::Entry<'_>> = read
+        .iter()
+        .map(|(name, bytes)| hash::Entry {
+            name: name.clone(),
+            bytes,
+        })
+        .collect();
+    hash::content_hash(&entries)
 }
 
 /// Loads every `*.md` of `dir` (not recursive): `<slug>.<lang>.md`.

@@ -37,6 +37,13 @@ pub struct Located<T> {
     pub value: T,
 }
 
+/// Written as its value alone (`datapackage.json`).
+impl<T: serde::Serialize> serde::Serialize for Located<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<T>::deserialize(d)?;
@@ -96,7 +103,7 @@ pub struct SiteFile {
     /// thresholds.
     #[serde(default)]
     pub statistics: StatisticsOptions,
-    /// The licence of the open data (written into each edition's `datapackage.json`).
+    /// The licence of the site's texts and open data (footer, feeds, `datapackage.json`).
     #[serde(default)]
     pub licence: Option<Licence>,
     /// Options of the Markdown of pages.
@@ -584,17 +591,36 @@ impl Default for StatisticsOptions {
     }
 }
 
-/// `licence:` in site.yaml: the open data's licence (Frictionless `licenses`).
+/// `licence:` in site.yaml: the licence of the site's texts and open data. Written into each
+/// edition's `datapackage.json` (Frictionless `licenses`: `name`, `path`, `title`), shown in
+/// every page's footer and carried into the Atom feeds (`<rights>`).
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Licence {
     /// An SPDX identifier (`CC-BY-4.0`, `ODbL-1.0`…).
-    pub name: String,
-    /// The licence's text online.
+    pub name: Located<String>,
+    /// The licence's text online (`https://…`).
     #[serde(default)]
-    pub path: Option<String>,
+    pub path: Option<Located<String>>,
+    /// The licence's full name, as its steward writes it.
     #[serde(default)]
     pub title: Option<String>,
+    /// The name a reader sees, per language (default: `title`, else `name`).
+    #[serde(default, skip_serializing)]
+    pub label: Option<Text>,
+    /// `confirmed` (default), or `intended`: the publisher means to use this licence but has
+    /// not confirmed it yet, and pages say so next to it.
+    #[serde(default, skip_serializing)]
+    pub status: LicenceStatus,
+}
+
+/// Whether the licence is decided (`licence.status`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LicenceStatus {
+    #[default]
+    Confirmed,
+    Intended,
 }
 
 /// `themes/<name>/theme.yaml`: the theme's settings used by the generator.

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use serde_json::Value as Json;
 
 use crate::error::Diagnostics;
-use crate::load::schema::{Direction, EditionFile, Text, Typography};
+use crate::load::schema::{Direction, EditionFile, SiteFile, Text, Typography};
 use crate::load::{DataSource, EditionSource, PageSource, Project, ThemeSource};
 pub use crate::syntax::Date;
 pub(crate) use coverage::CoverageRow;
@@ -203,7 +203,71 @@ pub(crate) fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics
         editions: edition_srcs,
     } = project;
     let cfg = &site_src.value;
-    let mut site = Site {
+    let mut site = new_site(cfg, theme, strict);
+    let languages = site.languages.clone();
+    let mut diags = Diagnostics::new();
+
+    // Site-wide pages, by weight then slug.
+    site.link_targets.insert(String::new(), String::new());
+    site.link_targets.insert("index".into(), String::new());
+    let mut site_pages = pages::group(&site, content, None, |slug| slug.to_string());
+    site_pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
+    let mut site_scope = Scope::new(&languages);
+    site_scope.pages(&site_pages);
+    site_scope.text(&site_src.file, &site.title, "`title`");
+    for (t, what) in [
+        (&site.description, "`description`"),
+        (&site.publisher, "`publisher`"),
+    ] {
+        if let Some(t) = t {
+            site_scope.text(&site_src.file, t, what);
+        }
+    }
+    for p in &site_pages {
+        site.link_targets.insert(p.slug.clone(), p.path.clone());
+    }
+    site.pages = site_pages;
+
+    // Editions, newest first.
+    let mut edition_srcs = edition_srcs;
+    newest_first(&mut edition_srcs);
+    let settings = indicators::define::Settings {
+        tolerance: cfg.indicators.share_tolerance,
+        statistics: site.statistics,
+    };
+    let mut scopes = Vec::new();
+    for ed in edition_srcs {
+        let mut scope = Scope::new(&languages);
+        let id = add_edition(&mut site, ed, &settings, &mut scope, &mut diags);
+        scopes.push((id, scope));
+    }
+    // Waves of an indicator that cannot be joined without a word.
+    for waves in site.indicator_waves().values() {
+        diags.extend(indicators::trend::warnings(waves, &|e| {
+            site.editions[e].id.as_str()
+        }));
+    }
+    scopes.push(("site".into(), site_scope));
+    if !site.indicators.is_empty() {
+        let ip = site.indicators_path.clone();
+        site.link_targets.insert("indicators".into(), ip.clone());
+        for ind in &site.indicators {
+            site.link_targets
+                .insert(format!("indicators/{}", ind.id), format!("{ip}/{}", ind.id));
+        }
+    }
+    let (rows, missing) = coverage::tally(scopes, &languages, strict);
+    site.coverage = rows;
+    diags.extend(missing);
+    match diags.into_result() {
+        Ok(warnings) => Ok((site, warnings)),
+        Err(errors) => Err(errors),
+    }
+}
+
+/// The site's settings from `site.yaml`, with no page or edition yet.
+fn new_site(cfg: &SiteFile, theme: ThemeSource, strict: bool) -> Site {
+    Site {
         languages: cfg
             .languages
             .iter()
@@ -245,34 +309,12 @@ pub(crate) fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics
             caution_n: cfg.statistics.caution_n.value,
         },
         licence: cfg.licence.clone(),
-    };
-    let languages = site.languages.clone();
-    let mut diags = Diagnostics::new();
-
-    // Site-wide pages, by weight then slug.
-    site.link_targets.insert(String::new(), String::new());
-    site.link_targets.insert("index".into(), String::new());
-    let mut site_pages = pages::group(&site, content, None, |slug| slug.to_string());
-    site_pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
-    let mut site_scope = Scope::new(&languages);
-    site_scope.pages(&site_pages);
-    site_scope.text(&site_src.file, &site.title, "`title`");
-    for (t, what) in [
-        (&site.description, "`description`"),
-        (&site.publisher, "`publisher`"),
-    ] {
-        if let Some(t) = t {
-            site_scope.text(&site_src.file, t, what);
-        }
     }
-    for p in &site_pages {
-        site.link_targets.insert(p.slug.clone(), p.path.clone());
-    }
-    site.pages = site_pages;
+}
 
-    // Editions, newest first.
-    let mut edition_srcs = edition_srcs;
-    edition_srcs.sort_by(|a, b| {
+/// Editions newest first: by year, then start date, then folder name.
+fn newest_first(editions: &mut [EditionSource]) {
+    editions.sort_by(|a, b| {
         let key = |e: &EditionSource| {
             let start = e
                 .meta
@@ -287,38 +329,6 @@ pub(crate) fn build(project: Project, strict: bool) -> Result<(Site, Diagnostics
             .cmp(&key(a))
             .then_with(|| a.dir_name.cmp(&b.dir_name))
     });
-    let settings = indicators::define::Settings {
-        tolerance: cfg.indicators.share_tolerance,
-        statistics: site.statistics,
-    };
-    let mut scopes = Vec::new();
-    for ed in edition_srcs {
-        let mut scope = Scope::new(&languages);
-        let id = add_edition(&mut site, ed, &settings, &mut scope, &mut diags);
-        scopes.push((id, scope));
-    }
-    // Waves of an indicator that cannot be joined without a word.
-    for waves in site.indicator_waves().values() {
-        diags.extend(indicators::trend::warnings(waves, &|e| {
-            site.editions[e].id.as_str()
-        }));
-    }
-    scopes.push(("site".into(), site_scope));
-    if !site.indicators.is_empty() {
-        let ip = site.indicators_path.clone();
-        site.link_targets.insert("indicators".into(), ip.clone());
-        for ind in &site.indicators {
-            site.link_targets
-                .insert(format!("indicators/{}", ind.id), format!("{ip}/{}", ind.id));
-        }
-    }
-    let (rows, missing) = coverage::tally(scopes, &languages, strict);
-    site.coverage = rows;
-    diags.extend(missing);
-    match diags.into_result() {
-        Ok(warnings) => Ok((site, warnings)),
-        Err(errors) => Err(errors),
-    }
 }
 
 /// Adds one edition (its pages, indicators and link targets) to `site`, counting its

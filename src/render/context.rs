@@ -155,6 +155,10 @@ pub(crate) struct EditionCtx {
     pub indicators: Vec<IndicatorLink>,
     /// True when one of the edition's own texts is shown in another language.
     pub fallback: bool,
+    /// How to cite the edition: `citation.text` (the citation line in this language),
+    /// `citation.url` (absolute, with `base_url`), and the reference files `citation.bib`,
+    /// `citation.ris`, `citation.json` (paths from the site root).
+    pub citation: super::citation::CitationCtx,
 }
 
 /// The global context of one language, shared by all its pages.
@@ -171,6 +175,38 @@ struct SiteCtx<'a> {
     base_url: Option<&'a str>,
     default_language: &'a str,
     generator: String,
+    /// The licence of texts and data (`licence` in site.yaml).
+    licence: Option<LicenceCtx<'a>>,
+}
+
+/// `site.licence`.
+#[derive(Serialize)]
+struct LicenceCtx<'a> {
+    /// The SPDX identifier.
+    name: &'a str,
+    /// The name a reader sees in this language: `label`, else `title`, else `name`.
+    label: &'a str,
+    /// The licence's text online.
+    url: Option<&'a str>,
+    /// The publisher has not confirmed the licence yet (`status: intended`).
+    intended: bool,
+}
+
+/// `og`: the Open Graph locales (`og_locale` of each language's UI strings, else its CLDR
+/// locale with `_`): this language's and the others'.
+#[derive(Serialize)]
+struct OgCtx {
+    locale: String,
+    alternates: Vec<String>,
+}
+
+fn og_locale(site: &Site, l: &Language) -> String {
+    site.theme
+        .i18n
+        .get(&l.code)
+        .and_then(|s| s.value.get("og_locale"))
+        .cloned()
+        .unwrap_or_else(|| l.locale.replace('-', "_"))
 }
 
 #[derive(Serialize)]
@@ -199,6 +235,15 @@ fn site_ctx<'a>(site: &'a Site, lang: &'a str) -> SiteCtx<'a> {
         base_url: site.base_url.as_deref(),
         default_language: &site.default_language,
         generator: format!("barometre {}", env!("CARGO_PKG_VERSION")),
+        licence: site.licence.as_ref().map(|l| LicenceCtx {
+            name: &l.name.value,
+            label: l.label.as_ref().map_or_else(
+                || l.title.as_deref().unwrap_or(&l.name.value),
+                |t| site.localize(t, lang).text,
+            ),
+            url: l.path.as_ref().map(|p| p.value.as_str()),
+            intended: l.status == crate::load::schema::LicenceStatus::Intended,
+        }),
     }
 }
 
@@ -219,17 +264,26 @@ pub(crate) fn language_globals(
     package: bool,
 ) -> LanguageGlobals {
     let code = lang.code.as_str();
-    let editions: Vec<EditionCtx> = site
-        .editions
-        .iter()
-        .map(|e| edition_ctx(site, e, code, locale))
-        .collect();
     let t = site
         .theme
         .i18n
         .get(code)
         .map(|s| s.value.clone())
         .unwrap_or_default();
+    let editions: Vec<EditionCtx> = site
+        .editions
+        .iter()
+        .map(|e| edition_ctx(site, e, code, locale, &t))
+        .collect();
+    let og = OgCtx {
+        locale: og_locale(site, lang),
+        alternates: site
+            .languages
+            .iter()
+            .filter(|l| l.code != lang.code)
+            .map(|l| og_locale(site, l))
+            .collect(),
+    };
     let nav = NavCtx {
         pages: site
             .site_pages()
@@ -254,6 +308,7 @@ pub(crate) fn language_globals(
         ("languages", Value::from_serializable(&languages)),
         ("t", Value::from_serializable(&t)),
         ("nav", Value::from_serializable(&nav)),
+        ("og", Value::from_serializable(&og)),
         ("editions", Value::from_serializable(&editions)),
         (
             "offline",
@@ -280,7 +335,13 @@ fn page_link(site: &Site, p: &crate::model::Page, lang: &str) -> PageLink {
     }
 }
 
-fn edition_ctx(site: &Site, e: &Edition, lang: &str, locale: &Locale) -> EditionCtx {
+fn edition_ctx(
+    site: &Site,
+    e: &Edition,
+    lang: &str,
+    locale: &Locale,
+    t: &BTreeMap<String, String>,
+) -> EditionCtx {
     let m = &e.meta;
     let mut fallback = false;
     let mut text = |t: &crate::load::schema::Text| {
@@ -359,6 +420,7 @@ fn edition_ctx(site: &Site, e: &Edition, lang: &str, locale: &Locale) -> Edition
             })
             .collect(),
         fallback,
+        citation: super::citation::context(site, e, lang, t, locale),
     }
 }
 
@@ -434,8 +496,18 @@ struct SitemapEntry {
     alternates: Vec<(String, String)>,
 }
 
-/// Context of `sitemap.xml`: every page with its language alternates. Addresses are absolute
-/// when `base_url` is set, relative to the sitemap otherwise.
+/// Why `sitemap.xml` is missing: a warning on `site.yaml`, in build and check alike.
+pub(crate) fn no_sitemap_warning() -> crate::error::Diagnostic {
+    crate::error::Diagnostic::file(
+        "site.yaml",
+        "no `base_url`: sitemap.xml is not written (a sitemap lists absolute addresses)",
+    )
+    .with_hint("set `base_url: https://…/` to the main site's address")
+    .warning()
+}
+
+/// Context of `sitemap.xml` (written only with `base_url`): every page with its language
+/// alternates, at absolute addresses.
 pub(crate) fn sitemap(site: &Site) -> Context {
     let base = site.base_url.clone().unwrap_or_default();
     let mut folders: Vec<&str> = vec![""];
@@ -470,4 +542,59 @@ pub(crate) fn sitemap(site: &Site) -> Context {
     ctx.insert("entries", &entries);
     ctx.insert("base_url", &site.base_url);
     ctx
+}
+
+/// The contents of a rendered page: every `h2` and `h3` with an `id` inside `<main>`, in
+/// document order, outside `<nav>` (the contents' own title, the pager). It takes in the
+/// headings the page's template adds after the Markdown (the data blocks of a meeting or of
+/// the recommendations page), which the Markdown's own list cannot know.
+pub(crate) fn rendered_toc(html: &str) -> Vec<TocEntry> {
+    use html5gum::{Token, Tokenizer};
+    let mut emitter = html5gum::DefaultEmitter::default();
+    emitter.naively_switch_states(true);
+    let mut out = Vec::new();
+    let (mut in_main, mut nav_depth) = (false, 0usize);
+    let mut current: Option<(u8, String, String)> = None;
+    for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
+        match token {
+            Token::StartTag(tag) => match tag.name.as_slice() {
+                b"main" => in_main = true,
+                b"nav" if in_main => nav_depth += 1,
+                name @ (b"h2" | b"h3") if in_main && nav_depth == 0 => {
+                    current = tag.attributes.get(b"id".as_slice()).map(|id| {
+                        let level = if name == b"h2" { 2 } else { 3 };
+                        (
+                            level,
+                            String::from_utf8_lossy(&id.value).into_owned(),
+                            String::new(),
+                        )
+                    });
+                }
+                _ => {}
+            },
+            Token::EndTag(tag) => match tag.name.as_slice() {
+                b"main" => break,
+                b"nav" if in_main => nav_depth = nav_depth.saturating_sub(1),
+                b"h2" | b"h3" => {
+                    if let Some((level, id, text)) = current.take() {
+                        // ASCII spaces only: no-break spaces are typography.
+                        let title = text
+                            .split(|c: char| c.is_ascii_whitespace())
+                            .filter(|w| !w.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        out.push(TocEntry { level, id, title });
+                    }
+                }
+                _ => {}
+            },
+            Token::String(s) => {
+                if let Some((_, _, text)) = &mut current {
+                    text.push_str(&String::from_utf8_lossy(&s.value));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }

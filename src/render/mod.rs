@@ -11,6 +11,7 @@
 //! relative to the site root, so templates write `{{ root }}{{ x.url }}`.
 
 pub(crate) mod charts;
+pub(crate) mod citation;
 pub(crate) mod context;
 pub(crate) mod feed;
 pub(crate) mod figures;
@@ -201,6 +202,8 @@ enum Job<'a> {
     Indicator(usize, &'a str),
     /// The open data files of an edition (language-neutral).
     OpenData(usize),
+    /// The reference files of an edition (`citation.bib`, `.ris`, `.json`).
+    Citation(usize),
     Feed(usize),
 }
 
@@ -272,6 +275,7 @@ fn all_jobs<'a>(
         }
     }
     jobs.extend((0..site.editions.len()).map(Job::OpenData));
+    jobs.extend((0..site.editions.len()).map(Job::Citation));
     jobs
 }
 
@@ -323,7 +327,18 @@ fn run_job(env: &Env<'_>, job: &Job<'_>, put: &Put<'_>) -> Result<(), Diagnostic
             }
             return Ok(());
         }
+        Job::Citation(ei) => {
+            for (path, bytes) in citation::files(site, *ei) {
+                put(file(&path, &bytes, Kind::Data))?;
+            }
+            return Ok(());
+        }
         Job::Sitemap => {
+            // The sitemap protocol wants absolute addresses: without base_url there is none
+            // to give, so no sitemap (and a warning, which `render` sorts from the errors).
+            if site.base_url.is_none() {
+                return Err(Diagnostics::from(context::no_sitemap_warning()));
+            }
             let ctx = context::sitemap(site);
             let xml = render_template(site, &default.tera, "sitemap.xml", &ctx)?;
             return put(file("sitemap.xml", &xml, Kind::Other));
@@ -461,10 +476,9 @@ fn page_job(env: &Env<'_>, pi: usize, put: &Put<'_>) -> Result<(), Diagnostics> 
         };
         let path = Site::url(&lr.code, &page.path);
         let figs = figures::PageFigures::default();
-        match page_context(env, lr, page, li, &path, &body, &figs) {
-            Ok((ctx, warnings)) => {
+        match page_html(env, lr, page, li, &path, &body, &figs) {
+            Ok((html, warnings)) => {
                 errors.extend(warnings);
-                let html = render_template(site, &lr.tera, &page.template, &ctx)?;
                 let kind = Kind::Page {
                     lang: li,
                     edition: page.edition,
@@ -652,7 +666,10 @@ impl LangRender {
     }
 }
 
-fn page_context(
+/// A narrative page rendered in language `li`, with its warnings. The contents (`page.toc`)
+/// list every heading of the rendered page: when its template adds headings to the
+/// Markdown's, the page is rendered a second time with them.
+fn page_html(
     env: &Env<'_>,
     lr: &LangRender,
     page: &Page,
@@ -660,7 +677,7 @@ fn page_context(
     path: &str,
     body: &str,
     figs: &figures::PageFigures,
-) -> Result<(Context, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let site = env.site;
     let version = &page.versions[li];
     let src = &version.source;
@@ -700,7 +717,7 @@ fn page_context(
         .then(|| site.language(&src.lang))
         .flatten();
     let (prev, next) = neighbours(site, page, &lr.code);
-    let ctx_page = PageCtx {
+    let mut ctx_page = PageCtx {
         kind: "page",
         title: &src.front.title,
         description: src.front.description.as_deref(),
@@ -735,7 +752,16 @@ fn page_context(
     if let Some(ei) = page.edition {
         ctx.insert_value("edition", lr.editions[ei].clone());
     }
-    Ok((ctx, warnings))
+    let html = render_template(site, &lr.tera, &page.template, &ctx).map_err(|d| d.0)?;
+    let toc = std::str::from_utf8(&html).map_or_else(|_| Vec::new(), context::rendered_toc);
+    let ids = |t: &[markdown::TocEntry]| t.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    if ids(&toc) == ids(&md.toc) {
+        return Ok((html, warnings));
+    }
+    ctx_page.toc = &toc;
+    ctx.insert("page", &ctx_page);
+    let html = render_template(site, &lr.tera, &page.template, &ctx).map_err(|d| d.0)?;
+    Ok((html, warnings))
 }
 
 /// Previous and next page in the reading order of the page's edition (or of the site pages).

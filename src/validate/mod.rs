@@ -199,6 +199,42 @@ fn check_site<'a>(p: &'a Project, c: &mut Checker<'a>) {
     if let Some(t) = &site.publisher {
         c.text(t, sf, st, "publisher");
     }
+    if let Some(l) = &site.licence {
+        licence(l, sf, st, c);
+    }
+}
+
+/// `licence:`: an SPDX-like identifier, an absolute address, a label in every language.
+fn licence(l: &crate::load::schema::Licence, sf: &Path, st: &str, c: &mut Checker<'_>) {
+    let name = &l.name.value;
+    let spdx = |ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '.' | '+');
+    if name.is_empty() || !name.chars().all(spdx) {
+        c.diags.push(
+            Diagnostic::at(
+                sf,
+                st,
+                l.name.pos,
+                format!("`licence.name` must be an SPDX identifier, got `{name}`"),
+            )
+            .with_hint("e.g. `CC-BY-4.0` or `ODbL-1.0` (https://spdx.org/licenses/)"),
+        );
+    }
+    if let Some(p) = &l.path
+        && !(p.value.starts_with("https://") || p.value.starts_with("http://"))
+    {
+        c.err(
+            sf,
+            st,
+            p.pos,
+            format!(
+                "`licence.path` must be the licence's address (https://…), got `{}`",
+                p.value
+            ),
+        );
+    }
+    if let Some(t) = &l.label {
+        c.text(t, sf, st, "licence.label");
+    }
 }
 
 /// Site-wide pages: their slug becomes `<lang>/<slug>/`, so it must not shadow a section.
