@@ -30,6 +30,12 @@ impl<'a> Tag<'a> {
             .find(|(k, _)| k.eq_ignore_ascii_case(name.as_bytes()))
             .map(|(_, v)| decode_bytes(v))
     }
+
+    /// Every attribute, in order: its name as written and its decoded value.
+    pub(crate) fn attrs(&self) -> impl Iterator<Item = (&'a [u8], Cow<'a, str>)> + use<'a> {
+        let raw = self.raw;
+        attributes(raw).map(|(k, v)| (k, decode_bytes(v)))
+    }
 }
 
 /// The (name, raw value) pairs of a tag's attribute bytes.
