@@ -37,12 +37,13 @@ const LINK_ATTRIBUTES: &[&str] = &["href", "action", "formaction", "cite", "xlin
 /// The scheme of an address (`https`, `javascript`…), lower case; `None` when relative.
 fn scheme(url: &str) -> Option<String> {
     // Browsers ignore ASCII whitespace and control characters inside the scheme
-    // (`java\tscript:`), so a check must ignore them too.
+    // (`java\tscript:`), so a check must ignore them too; and U+FFFD, which an HTML tokenizer
+    // makes of a NUL that a reader of the published bytes may drop (`\0javascript:`).
     let cleaned: String = url
         .trim()
         .chars()
         .take_while(|&c| c != '/' && c != '?' && c != '#')
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .filter(|&c| !c.is_ascii_whitespace() && !c.is_ascii_control() && c != '\u{fffd}')
         .collect();
     let (s, _) = cleaned.split_once(':')?;
     (!s.is_empty()
@@ -123,7 +124,10 @@ pub fn check_raw_html(fragment: &str) -> Vec<Problem> {
                     }
                 }
             } else if LINK_ATTRIBUTES.contains(&key.as_str()) {
-                if let Some(m) = url_problem(&value, name == "link") {
+                // An `href` is followed by the reader only on a link: elsewhere it loads what
+                // it names (`<svg><image href>`, `<use href>`, `<feImage href>`).
+                let followed = !key.ends_with("href") || matches!(name.as_str(), "a" | "area");
+                if let Some(m) = url_problem(&value, !followed) {
                     problem(format!("`{key}`: {m}"));
                 }
             } else if key == "style" {
@@ -213,6 +217,14 @@ mod tests {
             found("<a href=\"https://example.org\">out</a>"),
             Vec::<String>::new()
         );
+        // Found by the `page` fuzz harness: SVG `href`s load, `\0` before a scheme.
+        assert!(
+            found("<svg><image href=\"http://t.example/p.png\"/></svg>")[0]
+                .contains("another host")
+        );
+        assert!(found("<svg><use xlink:href=\"//t.example/s.svg#a\"/></svg>")[0].contains("host"));
+        assert_eq!(found("<svg><use href=\"#a\"/></svg>"), Vec::<String>::new());
+        assert!(found("<a href=\"\0javascript:x\">x</a>")[0].contains("javascript"));
         let p = check_raw_html("ok <b>x</b> <script>");
         assert_eq!(p[0].offset, 12);
     }
