@@ -30,6 +30,12 @@ impl<'a> Tag<'a> {
             .find(|(k, _)| k.eq_ignore_ascii_case(name.as_bytes()))
             .map(|(_, v)| decode_bytes(v))
     }
+
+    /// Every attribute, in order: its name as written and its decoded value.
+    pub(crate) fn attrs(&self) -> impl Iterator<Item = (&'a [u8], Cow<'a, str>)> + use<'a> {
+        let raw = self.raw;
+        attributes(raw).map(|(k, v)| (k, decode_bytes(v)))
+    }
 }
 
 /// The (name, raw value) pairs of a tag's attribute bytes.
@@ -135,9 +141,14 @@ fn text<'a>(s: &'a [u8], f: &mut impl FnMut(Event<'a>)) {
     }
 }
 
-/// A tag or attribute name (ASCII in our output; anything else reads as empty).
+/// A tag or attribute name (ASCII in our output; anything else reads as empty, also valid
+/// UTF-8 such as `<aé>`: no caller looks for such a name).
 fn ascii(b: &[u8]) -> &str {
-    std::str::from_utf8(b).unwrap_or("")
+    if b.is_ascii() {
+        std::str::from_utf8(b).unwrap_or("")
+    } else {
+        ""
+    }
 }
 
 /// Text of the page, as UTF-8 (a page that is not, which render never writes, is read lossily).
@@ -294,6 +305,22 @@ mod tests {
             }
         });
         assert_eq!(text, "t&uy");
+    }
+
+    #[test]
+    fn names_that_are_not_ascii_read_as_empty() {
+        // Found by the `scan` fuzz target: `<htiث` read as a tag named `htiث`.
+        let names = |html: &[u8]| {
+            let mut out = Vec::new();
+            scan(html, |e| {
+                if let Event::Start(t) = e {
+                    out.push(t.name.to_string());
+                }
+            });
+            out
+        };
+        assert_eq!(names("<htiث><p>".as_bytes()), ["", "p"]);
+        assert_eq!(names(b"<l\xd8"), [""]);
     }
 
     #[test]

@@ -260,6 +260,24 @@ impl<'i> Converter<'_, 'i> {
                 attrs,
             }) => {
                 self.heading = Some((self.events.len(), String::new()));
+                // `## Title {onclick=…}`: Markdown attributes obey the raw-HTML policy (an
+                // attribute refused is an error and is not published).
+                let element = format!("{level}");
+                let attrs = attrs
+                    .into_iter()
+                    .filter(|(k, v)| {
+                        let key = k.to_ascii_lowercase();
+                        let problems =
+                            policy::attribute_problems(&element, &key, v.as_deref().unwrap_or(""));
+                        for m in &problems {
+                            let d = self
+                                .diag(offset, format!("heading attribute: {m}"))
+                                .with_hint("keep `{#id .class}` on headings");
+                            self.out.diagnostics.push(d);
+                        }
+                        problems.is_empty()
+                    })
+                    .collect();
                 self.events.push(Event::Start(Tag::Heading {
                     level,
                     id,
@@ -842,6 +860,23 @@ mod tests {
         assert_eq!(out.diagnostics.len(), 1);
         // The second block starts on body line 7 = file line 10; the hook adds one.
         assert_eq!(out.diagnostics[0].pos.line, 11);
+    }
+
+    #[test]
+    fn heading_attributes_obey_the_policy() {
+        // Found by the `page` fuzz target: `{ont}` on a heading published `<h2 ont>`.
+        let out = convert(
+            "## Titre {#t .c onclick=alert(1) style=\"background:url(http://x/p)\" lang=fr}\n",
+        );
+        assert!(
+            out.html
+                .starts_with("<h2 id=\"t\" class=\"c\" lang=\"fr\">"),
+            "{}",
+            out.html
+        );
+        assert_eq!(out.diagnostics.len(), 2, "{:?}", out.diagnostics);
+        assert!(out.diagnostics.iter().all(Diagnostic::is_error));
+        assert_eq!(out.diagnostics[0].pos.line, 4);
     }
 
     #[test]

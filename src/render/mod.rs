@@ -847,6 +847,28 @@ impl Hooks for PageHooks<'_> {
     }
 }
 
+/// Runs `f` with the hooks `render` gives a narrative page of language `li` (index into
+/// `site.languages`) and edition `edition`, written at `root` (`../../`): the fuzz targets'
+/// way to the real link resolution, chart blocks and raw-HTML policy (`internals`).
+pub(crate) fn with_page_hooks<R>(
+    site: &Site,
+    prepared: &Prepared,
+    li: usize,
+    edition: Option<usize>,
+    root: &str,
+    f: impl FnOnce(&dyn Hooks, typography::Prose) -> R,
+) -> Option<R> {
+    let lr = prepared.langs.get(li)?;
+    let counter = AtomicUsize::new(0);
+    let hooks = PageHooks {
+        site,
+        lang: &lr.code,
+        edition,
+        figures: lr.figures(site, &prepared.style, root, &counter),
+    };
+    Some(f(&hooks, typography::Prose::of(site, &lr.code)))
+}
+
 /// Context of the indicators index (`id == None`) or of one indicator page.
 fn indicators_context(
     env: &Env<'_>,

@@ -37,12 +37,13 @@ const LINK_ATTRIBUTES: &[&str] = &["href", "action", "formaction", "cite", "xlin
 /// The scheme of an address (`https`, `javascript`…), lower case; `None` when relative.
 fn scheme(url: &str) -> Option<String> {
     // Browsers ignore ASCII whitespace and control characters inside the scheme
-    // (`java\tscript:`), so a check must ignore them too.
+    // (`java\tscript:`), so a check must ignore them too; and U+FFFD, which an HTML tokenizer
+    // makes of a NUL that a reader of the published bytes may drop (`\0javascript:`).
     let cleaned: String = url
         .trim()
         .chars()
         .take_while(|&c| c != '/' && c != '?' && c != '#')
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .filter(|&c| !c.is_ascii_whitespace() && !c.is_ascii_control() && c != '\u{fffd}')
         .collect();
     let (s, _) = cleaned.split_once(':')?;
     (!s.is_empty()
@@ -86,8 +87,18 @@ pub fn check_raw_html(fragment: &str) -> Vec<Problem> {
     let mut emitter = html5gum::DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
     for token in Tokenizer::new_with_emitter(fragment, emitter).flatten() {
-        let Token::StartTag(tag) = token else {
-            continue;
+        let tag = match token {
+            Token::StartTag(tag) => tag,
+            // `<p onclick=x ` at the end of a block: the page's next bytes would close it,
+            // so whatever the tag holds is published unchecked.
+            Token::Error(e) if matches!(e.value, html5gum::Error::EofInTag) => {
+                out.push(Problem {
+                    offset: e.span.start.min(fragment.len()),
+                    message: "unfinished tag: close it with `>`".into(),
+                });
+                continue;
+            }
+            _ => continue,
         };
         let offset = tag.span.start;
         let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
@@ -104,36 +115,49 @@ pub fn check_raw_html(fragment: &str) -> Vec<Problem> {
         for (key, value) in tag.attributes.iter() {
             let key = String::from_utf8_lossy(key).to_ascii_lowercase();
             let value = String::from_utf8_lossy(&value.value);
-            if key.starts_with("on") {
-                problem(format!(
-                    "event-handler attribute `{key}` is refused: pages run no script"
-                ));
-            } else if RESOURCE_ATTRIBUTES.contains(&key.as_str()) {
-                let urls: Vec<&str> = if key.ends_with("srcset") {
-                    value
-                        .split(',')
-                        .filter_map(|c| c.split_whitespace().next())
-                        .collect()
-                } else {
-                    vec![&value]
-                };
-                for u in urls {
-                    if let Some(m) = url_problem(u, true) {
-                        problem(format!("`{key}`: {m}"));
-                    }
-                }
-            } else if LINK_ATTRIBUTES.contains(&key.as_str()) {
-                if let Some(m) = url_problem(&value, name == "link") {
-                    problem(format!("`{key}`: {m}"));
-                }
-            } else if key == "style" {
-                for m in css_problems(&value) {
-                    problem(format!("`style`: {m}"));
-                }
+            for m in attribute_problems(&name, &key, &value) {
+                problem(m);
             }
         }
         if name == "style" {
             problem("`<style>` is refused in pages: the theme's stylesheet styles them".into());
+        }
+    }
+    out
+}
+
+/// Why attribute `key` (lower case) with `value` may not be written on element `name` (lower
+/// case): raw HTML, and the `{key=value}` attributes of a Markdown heading.
+pub fn attribute_problems(name: &str, key: &str, value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if key.starts_with("on") {
+        out.push(format!(
+            "event-handler attribute `{key}` is refused: pages run no script"
+        ));
+    } else if RESOURCE_ATTRIBUTES.contains(&key) {
+        let urls: Vec<&str> = if key.ends_with("srcset") {
+            value
+                .split(',')
+                .filter_map(|c| c.split_whitespace().next())
+                .collect()
+        } else {
+            vec![value]
+        };
+        for u in urls {
+            if let Some(m) = url_problem(u, true) {
+                out.push(format!("`{key}`: {m}"));
+            }
+        }
+    } else if LINK_ATTRIBUTES.contains(&key) {
+        // An `href` is followed by the reader only on a link: elsewhere it loads what it
+        // names (`<svg><image href>`, `<use href>`, `<feImage href>`).
+        let followed = !key.ends_with("href") || matches!(name, "a" | "area");
+        if let Some(m) = url_problem(value, !followed) {
+            out.push(format!("`{key}`: {m}"));
+        }
+    } else if key == "style" {
+        for m in css_problems(value) {
+            out.push(format!("`style`: {m}"));
         }
     }
     out
@@ -213,6 +237,17 @@ mod tests {
             found("<a href=\"https://example.org\">out</a>"),
             Vec::<String>::new()
         );
+        // Found by the `page` fuzz harness: SVG `href`s load, `\0` before a scheme.
+        assert!(
+            found("<svg><image href=\"http://t.example/p.png\"/></svg>")[0]
+                .contains("another host")
+        );
+        assert!(found("<svg><use xlink:href=\"//t.example/s.svg#a\"/></svg>")[0].contains("host"));
+        assert_eq!(found("<svg><use href=\"#a\"/></svg>"), Vec::<String>::new());
+        assert!(found("<a href=\"\0javascript:x\">x</a>")[0].contains("javascript"));
+        // Found by the `page` fuzz target: an unfinished tag was not checked at all.
+        assert!(found("<p onclick=alert(1) ")[0].contains("unfinished tag"));
+        assert!(found("<div title=\"x")[0].contains("unfinished tag"));
         let p = check_raw_html("ok <b>x</b> <script>");
         assert_eq!(p[0].offset, 12);
     }
