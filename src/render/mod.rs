@@ -859,12 +859,20 @@ pub(crate) fn with_page_hooks<R>(
     f: impl FnOnce(&dyn Hooks, typography::Prose) -> R,
 ) -> Option<R> {
     let lr = prepared.langs.get(li)?;
-    let counter = AtomicUsize::new(0);
+    let waves = BTreeMap::new();
+    let env = Env {
+        site,
+        prepared,
+        waves: &waves,
+        figures: Mutex::new(BTreeSet::new()),
+    };
+    let page = figures::PageFigures::default();
     let hooks = PageHooks {
         site,
         lang: &lr.code,
         edition,
-        figures: lr.figures(site, &prepared.style, root, &counter),
+        // Figures are drawn (and their files kept by `page`), not written.
+        figures: lr.figures(&env, root, "page/index.html", &page, None),
     };
     Some(f(&hooks, typography::Prose::of(site, &lr.code)))
 }
