@@ -89,9 +89,9 @@ pub mod internals {
         Text(std::ops::Range<usize>),
     }
 
-    /// Scans `html` with `offline::scan`, as the link check reads a page.
+    /// Scans `html` with `syntax::scan`, as the link check reads a page.
     pub fn scan_html(html: &[u8]) -> Vec<Scanned> {
-        use crate::offline::scan::{Event, scan};
+        use crate::syntax::scan::{Event, scan};
         let mut out = Vec::new();
         scan(html, |e| {
             out.push(match e {

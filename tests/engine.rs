@@ -458,7 +458,7 @@ fn numbers_and_dates_follow_the_locale() {
     assert!(!alpha.contains("<Nom>"), "{alpha}");
 }
 
-/// The link check scans pages with a small scanner of its own (`offline::scan`): on every page of
+/// The link check scans pages with a small scanner of its own (`syntax::scan`): on every page of
 /// the shipped site it must find exactly the ids and references a spec-complete HTML5 tokenizer
 /// finds.
 #[test]

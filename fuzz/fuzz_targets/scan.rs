@@ -1,4 +1,4 @@
-//! Arbitrary bytes through the HTML scanner of the link check (`offline/scan.rs`):
+//! Arbitrary bytes through the HTML scanner of the link check (`syntax/scan.rs`):
 //! `cargo +nightly fuzz run scan` (from the repository root). See `fuzz/harness.rs` and
 //! `fuzz/README.md`.
 #![no_main]

@@ -485,8 +485,8 @@ type Links<'a> = (Vec<Cow<'a, str>>, Vec<(Cow<'a, str>, bool)>);
 
 fn links_of(text: &[u8]) -> Links<'_> {
     let (mut ids, mut refs) = (Vec::new(), Vec::new());
-    super::scan::scan(text, |e| {
-        let super::scan::Event::Start(tag) = e else {
+    crate::syntax::scan::scan(text, |e| {
+        let crate::syntax::scan::Event::Start(tag) = e else {
             return;
         };
         ids.extend(tag.attr("id"));

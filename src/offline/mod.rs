@@ -14,6 +14,5 @@
 pub(crate) mod links;
 pub(crate) mod package;
 pub(crate) mod print;
-pub(crate) mod scan;
 pub(crate) mod search;
 pub(crate) mod verify;

@@ -548,34 +548,31 @@ pub(crate) fn sitemap(site: &Site) -> Context {
 /// document order, outside `<nav>` (the contents' own title, the pager). It takes in the
 /// headings the page's template adds after the Markdown (the data blocks of a meeting or of
 /// the recommendations page), which the Markdown's own list cannot know.
-pub(crate) fn rendered_toc(html: &str) -> Vec<TocEntry> {
-    use html5gum::{Token, Tokenizer};
-    let mut emitter = html5gum::DefaultEmitter::default();
-    emitter.naively_switch_states(true);
+pub(crate) fn rendered_toc(html: &[u8]) -> Vec<TocEntry> {
+    use crate::syntax::scan::{self, Event};
     let mut out = Vec::new();
-    let (mut in_main, mut nav_depth) = (false, 0usize);
+    let (mut in_main, mut done, mut nav_depth) = (false, false, 0usize);
     let mut current: Option<(u8, String, String)> = None;
-    for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
-        match token {
-            Token::StartTag(tag) => match tag.name.as_slice() {
-                b"main" => in_main = true,
-                b"nav" if in_main => nav_depth += 1,
-                name @ (b"h2" | b"h3") if in_main && nav_depth == 0 => {
-                    current = tag.attributes.get(b"id".as_slice()).map(|id| {
-                        let level = if name == b"h2" { 2 } else { 3 };
-                        (
-                            level,
-                            String::from_utf8_lossy(&id.value).into_owned(),
-                            String::new(),
-                        )
+    scan::scan(html, |e| {
+        if done {
+            return;
+        }
+        match e {
+            Event::Start(tag) => match tag.name {
+                "main" => in_main = true,
+                "nav" if in_main => nav_depth += 1,
+                name @ ("h2" | "h3") if in_main && nav_depth == 0 => {
+                    current = tag.attr("id").map(|id| {
+                        let level = if name == "h2" { 2 } else { 3 };
+                        (level, id.into_owned(), String::new())
                     });
                 }
                 _ => {}
             },
-            Token::EndTag(tag) => match tag.name.as_slice() {
-                b"main" => break,
-                b"nav" if in_main => nav_depth = nav_depth.saturating_sub(1),
-                b"h2" | b"h3" => {
+            Event::End(name) => match name {
+                "main" => done = true,
+                "nav" if in_main => nav_depth = nav_depth.saturating_sub(1),
+                "h2" | "h3" => {
                     if let Some((level, id, text)) = current.take() {
                         // ASCII spaces only: no-break spaces are typography.
                         let title = text
@@ -588,13 +585,12 @@ pub(crate) fn rendered_toc(html: &str) -> Vec<TocEntry> {
                 }
                 _ => {}
             },
-            Token::String(s) => {
+            Event::Text(t) => {
                 if let Some((_, _, text)) = &mut current {
-                    text.push_str(&String::from_utf8_lossy(&s.value));
+                    text.push_str(&scan::decode(&scan::utf8(t)));
                 }
             }
-            _ => {}
         }
-    }
+    });
     out
 }

@@ -753,7 +753,7 @@ fn page_html(
         ctx.insert_value("edition", lr.editions[ei].clone());
     }
     let html = render_template(site, &lr.tera, &page.template, &ctx).map_err(|d| d.0)?;
-    let toc = std::str::from_utf8(&html).map_or_else(|_| Vec::new(), context::rendered_toc);
+    let toc = context::rendered_toc(&html);
     let ids = |t: &[markdown::TocEntry]| t.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
     if ids(&toc) == ids(&md.toc) {
         return Ok((html, warnings));

@@ -5,7 +5,7 @@
 //! Left out: navigation inside `<main>` (a table of contents repeats the headings, a pager
 //! names other pages), scripts, styles and drawings (a chart's numbers are in its table).
 
-use crate::offline::scan::{self, Event, Tag};
+use crate::syntax::scan::{self, Event, Tag};
 
 /// A part of a page that a result can open: the top of the page (`anchor` empty), or what
 /// follows a heading or a term with an id, up to the next one.

@@ -1,7 +1,11 @@
-//! The small syntaxes every stage checks, below all of them: ids and slugs, ISO dates.
+//! The small syntaxes every stage checks, below all of them: ids and slugs, ISO dates, and
+//! the scanner of the HTML barometre renders ([`scan`]).
 //!
 //! They live here, beside `error`, so that `load`, `validate` and `model` can use them
-//! without importing each other.
+//! without importing each other, and `render` (the contents of a rendered page) and `offline`
+//! (link check, search) read HTML with the same scanner.
+
+pub(crate) mod scan;
 
 /// Ids, slugs and theme names: `[a-z0-9-]`, starting with a letter or digit, at most 100
 /// characters. This also guarantees they are safe as path segments (no `.`, `/`, `\`).
