@@ -1373,18 +1373,20 @@ mod tests {
         }
     }
 
+    const ALL_TYPES: [ChartType; 8] = [
+        ChartType::Bar,
+        ChartType::HorizontalBar,
+        ChartType::StackedBar,
+        ChartType::Pie,
+        ChartType::Donut,
+        ChartType::Line,
+        ChartType::DivergingBar,
+        ChartType::Points,
+    ];
+
     #[test]
     fn every_type_is_accessible_and_escaped() {
-        for kind in [
-            ChartType::Bar,
-            ChartType::HorizontalBar,
-            ChartType::StackedBar,
-            ChartType::Pie,
-            ChartType::Donut,
-            ChartType::Line,
-            ChartType::DivergingBar,
-            ChartType::Points,
-        ] {
+        for kind in ALL_TYPES {
             let svg = render(kind, &chart(false), &style());
             assert!(svg.starts_with("<svg"), "{kind:?}");
             assert!(svg.contains(r#"role="img""#));
@@ -1484,16 +1486,7 @@ mod tests {
     fn every_drawing() -> Vec<String> {
         let mut out = Vec::new();
         for rtl in [false, true] {
-            for kind in [
-                ChartType::Bar,
-                ChartType::HorizontalBar,
-                ChartType::StackedBar,
-                ChartType::Pie,
-                ChartType::Donut,
-                ChartType::Line,
-                ChartType::DivergingBar,
-                ChartType::Points,
-            ] {
+            for kind in ALL_TYPES {
                 out.push(render(kind, &chart(rtl), &style()));
             }
         }

@@ -880,20 +880,7 @@ impl FigureEnv<'_> {
                 .collect()
         };
         let series_of = |name: String, cells: Vec<(Option<f64>, &Cell)>| {
-            let mut s = Series::new(
-                name,
-                cells.iter().map(|(v, _)| *v).collect(),
-                cells.iter().map(|(v, c)| self.label(ind, *v, c)).collect(),
-            );
-            s.ci = cells
-                .iter()
-                .map(|(v, c)| c.ci.filter(|_| v.is_some()))
-                .collect();
-            s.absent = cells
-                .iter()
-                .map(|(_, c)| c.flag == Flag::Suppressed)
-                .collect();
-            s
+            series_of_cells(name, &cells, |v, c| self.label(ind, v, c))
         };
         let options_across = ind.kind == IndicatorKind::Multi
             || (rows.len() == 1
@@ -1133,23 +1120,7 @@ impl FigureEnv<'_> {
                         .map_or(m.to_string(), |d| self.member_name(last, d, m)),
                     None => self.tr("total").to_string(),
                 };
-                let mut s = Series::new(
-                    name,
-                    points.iter().map(|p| p.0).collect(),
-                    points
-                        .iter()
-                        .map(|(v, c)| self.label(last, *v, c))
-                        .collect(),
-                );
-                s.ci = points
-                    .iter()
-                    .map(|(v, c)| c.ci.filter(|_| v.is_some()))
-                    .collect();
-                s.absent = points
-                    .iter()
-                    .map(|(_, c)| c.flag == Flag::Suppressed)
-                    .collect();
-                s
+                series_of_cells(name, &points, |v, c| self.label(last, v, c))
             })
             .collect();
         let title = match option {
@@ -1317,6 +1288,29 @@ impl FigureEnv<'_> {
 
 /// The sides of a Likert scale drawn with columns `cols`: before `neutral` negative, after it
 /// positive; without `neutral`, two halves (the middle point of an odd scale is neutral).
+/// A series from cells: their values, labels, intervals (where a value is shown) and the
+/// suppressed ones drawn absent.
+fn series_of_cells<C: std::borrow::Borrow<Cell>>(
+    name: String,
+    cells: &[(Option<f64>, C)],
+    label: impl Fn(Option<f64>, &Cell) -> Option<String>,
+) -> Series {
+    let mut s = Series::new(
+        name,
+        cells.iter().map(|(v, _)| *v).collect(),
+        cells.iter().map(|(v, c)| label(*v, c.borrow())).collect(),
+    );
+    s.ci = cells
+        .iter()
+        .map(|(v, c)| c.borrow().ci.filter(|_| v.is_some()))
+        .collect();
+    s.absent = cells
+        .iter()
+        .map(|(_, c)| c.borrow().flag == Flag::Suppressed)
+        .collect();
+    s
+}
+
 fn scale_of(ind: &Indicator, cols: &[usize]) -> Scale {
     let k = cols.len();
     match ind.neutral.and_then(|n| cols.iter().position(|&c| c == n)) {
