@@ -17,27 +17,6 @@ fn build_ok(root: &Path, extra: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Every start tag of a page: (name, attributes).
-fn tags(html: &str) -> Vec<(String, BTreeMap<String, String>)> {
-    let mut out = Vec::new();
-    for token in html5gum::Tokenizer::new(html).flatten() {
-        if let html5gum::Token::StartTag(tag) = token {
-            let attrs = tag
-                .attributes
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        String::from_utf8_lossy(k).into_owned(),
-                        String::from_utf8_lossy(&v.value).into_owned(),
-                    )
-                })
-                .collect();
-            out.push((String::from_utf8_lossy(&tag.name).into_owned(), attrs));
-        }
-    }
-    out
-}
-
 /// The `href`s of the `<a>` elements of a page.
 fn anchors(html: &str) -> Vec<String> {
     tags(html)

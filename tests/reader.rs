@@ -36,27 +36,6 @@ fn site(base_url: bool) -> (tempfile::TempDir, String) {
     (site, stderr(&out))
 }
 
-/// Every start tag of a page: (name, attributes).
-fn tags(html: &str) -> Vec<(String, BTreeMap<String, String>)> {
-    let mut out = Vec::new();
-    for token in html5gum::Tokenizer::new(html).flatten() {
-        if let html5gum::Token::StartTag(tag) = token {
-            let attrs = tag
-                .attributes
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        String::from_utf8_lossy(k).into_owned(),
-                        String::from_utf8_lossy(&v.value).into_owned(),
-                    )
-                })
-                .collect();
-            out.push((String::from_utf8_lossy(&tag.name).into_owned(), attrs));
-        }
-    }
-    out
-}
-
 /// The `content` of every `<meta>` named `key` (by `property` or `name`).
 fn meta(html: &str, key: &str) -> Vec<String> {
     tags(html)

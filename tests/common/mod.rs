@@ -75,3 +75,24 @@ pub fn write(root: &Path, rel: &str, text: &str) {
 pub fn read(root: &Path, rel: &str) -> String {
     std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
 }
+
+/// Every start tag of a page: (name, attributes).
+pub fn tags(html: &str) -> Vec<(String, BTreeMap<String, String>)> {
+    let mut out = Vec::new();
+    for token in html5gum::Tokenizer::new(html).flatten() {
+        if let html5gum::Token::StartTag(tag) = token {
+            let attrs = tag
+                .attributes
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        String::from_utf8_lossy(k).into_owned(),
+                        String::from_utf8_lossy(&v.value).into_owned(),
+                    )
+                })
+                .collect();
+            out.push((String::from_utf8_lossy(&tag.name).into_owned(), attrs));
+        }
+    }
+    out
+}
