@@ -4,18 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const [dir, ...pages] = process.argv.slice(2);
 if (!dir || pages.length === 0) {
   console.error('usage: node page-weight.mjs <site folder> <page.html>...');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launch();
 console.log('| page | HTML | CSS | JS | fonts | other | total | font files |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const rel of pages) {

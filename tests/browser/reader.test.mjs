@@ -11,12 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const bin = process.env.BAROMETRE_BIN || path.join(repo, 'target/debug/barometre');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'barometre-reader-'));
 const site = path.join(tmp, 'site');
 const edition = 'editions/2020-rencontres-regionales';
@@ -26,11 +25,7 @@ let browser;
 before(async () => {
   const r = spawnSync(bin, ['-C', repo, '-q', 'build', '--out', site], { encoding: 'utf8' });
   assert.equal(r.status, 0, `the shipped site does not build:\n${r.stderr}`);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => {

@@ -18,13 +18,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const bin = process.env.BAROMETRE_BIN || path.join(repo, 'target/debug/barometre');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'barometre-search-'));
 const shipped = path.join(tmp, 'shipped');
 const large = path.join(tmp, 'large');
@@ -85,11 +84,7 @@ function generateLarge() {
 before(async () => {
   build(repo, shipped);
   generateLarge();
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => {

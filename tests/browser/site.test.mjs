@@ -20,13 +20,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
 const bin = process.env.BAROMETRE_BIN || path.join(repo, 'target/debug/barometre');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'barometre-browser-'));
 const project = path.join(tmp, 'project');
 const site = path.join(project, 'public');
@@ -49,11 +48,7 @@ before(async () => {
       `---\ntitle: ${title}\nweight: 3\ntemplate: meeting.html\nextra: {meeting: alpha}\n---\n## Suite\n\nTexte.\n`);
   }
   build(project, ['--package']);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launch();
   // A partner's mirror: the same folder served under /partner/barometre/ on loopback.
   server = http.createServer((req, res) => {
     const prefix = '/partner/barometre/';
