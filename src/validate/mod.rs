@@ -167,7 +167,7 @@ fn check_site<'a>(p: &'a Project, c: &mut Checker<'a>) {
         c.diags.push(d);
     }
     if let Some(b) = &site.base_url
-        && !(b.value.starts_with("https://") || b.value.starts_with("http://"))
+        && !is_web_address(&b.value)
     {
         c.err(
             sf,
@@ -204,6 +204,11 @@ fn check_site<'a>(p: &'a Project, c: &mut Checker<'a>) {
     }
 }
 
+/// An address on the web (`base_url`, a licence's or a source's page).
+fn is_web_address(s: &str) -> bool {
+    s.starts_with("https://") || s.starts_with("http://")
+}
+
 /// `licence:`: an SPDX-like identifier, an absolute address, a label in every language.
 fn licence(l: &crate::load::schema::Licence, sf: &Path, st: &str, c: &mut Checker<'_>) {
     let name = &l.name.value;
@@ -220,7 +225,7 @@ fn licence(l: &crate::load::schema::Licence, sf: &Path, st: &str, c: &mut Checke
         );
     }
     if let Some(p) = &l.path
-        && !(p.value.starts_with("https://") || p.value.starts_with("http://"))
+        && !is_web_address(&p.value)
     {
         c.err(
             sf,
@@ -358,7 +363,7 @@ fn check_edition_file(ed: &crate::load::EditionSource, c: &mut Checker<'_>) {
             c.text(r, ef, et, "partners.role");
         }
         if let Some(u) = &partner.url
-            && !(u.value.starts_with("https://") || u.value.starts_with("http://"))
+            && !is_web_address(&u.value)
         {
             c.err(
                 ef,
